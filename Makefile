@@ -1,0 +1,57 @@
+# Trunkline: `make demo`, `make test`, `make bench`. Each installs what is
+# missing (scripts/bootstrap), builds, then runs.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+NINJA      ?= ninja
+JOBS       ?= $(shell nproc)
+
+.PHONY: all bootstrap build build-asan build-fuzz test unit-test asan-test fuzz-test integration-test demo bench clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja: | bootstrap
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+build: bootstrap $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | bootstrap
+	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false
+
+build-asan: bootstrap $(ASAN_BUILD)/build.ninja
+	$(NINJA) -C $(ASAN_BUILD) -j $(JOBS) unit_tests
+
+$(FUZZ_BUILD)/build.ninja: | bootstrap
+	CXX=clang++-14 meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzzers=true -Dtests=false -Dbenchmarks=false -Db_lundef=false
+
+build-fuzz: bootstrap $(FUZZ_BUILD)/build.ninja
+	$(NINJA) -C $(FUZZ_BUILD) -j $(JOBS)
+
+unit-test: build
+	meson test -C $(BUILD) --print-errorlogs unit
+
+asan-test: build-asan
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  $(ASAN_BUILD)/tests/unit_tests --gtest_brief=1
+
+fuzz-test: build-fuzz
+	scripts/run-fuzzers $(FUZZ_BUILD)
+
+integration-test: build
+	scripts/integration $(BUILD)
+
+# Every suite: unit, sanitizer (ASan + UBSan), fuzz, integration.
+test: unit-test asan-test fuzz-test integration-test
+
+demo: build
+	scripts/demo $(BUILD)
+
+bench: build
+	scripts/bench $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
