@@ -1,0 +1,291 @@
+#include "control/config/config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace trunkline::config {
+namespace {
+
+// Collects the first error with its position; every getter checks the key
+// is known, the type right and the value in range.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  void fail(const toml::source_region& where, const std::string& key, const std::string& what) {
+    if (failed()) return;
+    std::ostringstream os;
+    os << file_ << ':' << where.begin.line << ':' << where.begin.column << ": key '" << key
+       << "': " << what;
+    error_ = os.str();
+  }
+  void fail_file(const std::string& what) {
+    if (!failed()) error_ = file_ + ": " + what;
+  }
+
+  // Refuses any key of `table` not in `known`.
+  void only_keys(const toml::table& table, const std::string& prefix,
+                 std::initializer_list<std::string_view> known) {
+    for (auto&& [k, node] : table) {
+      bool ok = false;
+      for (auto kn : known) ok = ok || kn == k.str();
+      if (!ok) {
+        fail(k.source(), join(prefix, k.str()),
+             "unknown key (known here: " + list(known) + ")");
+      }
+    }
+  }
+
+  const toml::table* table(const toml::table& parent, const std::string& prefix,
+                           std::string_view key) {
+    const toml::node* n = parent.get(key);
+    if (n == nullptr) return nullptr;
+    if (!n->is_table()) {
+      fail(n->source(), join(prefix, key), "expected a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  template <typename T>
+  void integer(const toml::table& t, const std::string& prefix, std::string_view key, T* out,
+               std::int64_t min, std::int64_t max) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    auto v = n->value_exact<std::int64_t>();
+    if (!v) return fail(n->source(), join(prefix, key), "expected an integer");
+    if (*v < min || *v > max) {
+      return fail(n->source(), join(prefix, key),
+                  "value " + std::to_string(*v) + " out of range " + std::to_string(min) + ".." +
+                      std::to_string(max));
+    }
+    *out = static_cast<T>(*v);
+  }
+
+  void string(const toml::table& t, const std::string& prefix, std::string_view key,
+              std::string* out, bool non_empty = true) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    auto v = n->value_exact<std::string>();
+    if (!v) return fail(n->source(), join(prefix, key), "expected a string");
+    if (non_empty && v->empty()) return fail(n->source(), join(prefix, key), "must not be empty");
+    *out = *v;
+  }
+
+  // Calls `each(text, node)` for every string of an array of strings.
+  template <typename F>
+  void strings(const toml::table& t, const std::string& prefix, std::string_view key, F each) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    const toml::array* a = n->as_array();
+    if (a == nullptr) return fail(n->source(), join(prefix, key), "expected an array of strings");
+    for (const toml::node& e : *a) {
+      auto v = e.value_exact<std::string>();
+      if (!v) return fail(e.source(), join(prefix, key), "expected an array of strings");
+      each(*v, e);
+      if (failed()) return;
+    }
+  }
+
+  static std::string join(const std::string& prefix, std::string_view key) {
+    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+  }
+
+ private:
+  static std::string list(std::initializer_list<std::string_view> known) {
+    std::string s;
+    for (auto k : known) s += (s.empty() ? "" : ", ") + std::string(k);
+    return s;
+  }
+
+  std::string file_;
+  std::string error_;
+};
+
+void read_port(Reader& r, const toml::table& t, const std::string& prefix, PortConfig* p) {
+  r.only_keys(t, prefix,
+              {"name", "device", "mac", "ipv4", "ipv6", "resolve", "kernel_interface", "mtu"});
+  r.string(t, prefix, "name", &p->name);
+  r.string(t, prefix, "device", &p->device);
+  if (p->name.empty()) r.fail(t.source(), prefix + ".name", "missing (every port needs a name)");
+  if (p->device.empty()) r.fail(t.source(), prefix + ".device", "missing (a vdev spec or PCI address)");
+  if (const toml::node* n = t.get("mac")) {
+    auto v = n->value_exact<std::string>();
+    auto m = v ? net::MacAddr::parse(*v) : std::nullopt;
+    if (!m || m->is_multicast() || m->is_zero()) {
+      r.fail(n->source(), prefix + ".mac", "expected a unicast MAC like \"02:00:00:00:00:01\"");
+    } else {
+      p->has_mac = true;
+      p->mac = *m;
+    }
+  }
+  r.strings(t, prefix, "ipv4", [&](const std::string& s, const toml::node& n) {
+    auto v = net::Prefix4::parse(s);
+    if (!v) return r.fail(n.source(), prefix + ".ipv4", "'" + s + "' is not an IPv4 address/prefix");
+    p->ipv4.push_back(*v);
+  });
+  r.strings(t, prefix, "ipv6", [&](const std::string& s, const toml::node& n) {
+    auto v = net::Prefix6::parse(s);
+    if (!v || v->addr.is_multicast() || v->addr.is_unspecified()) {
+      return r.fail(n.source(), prefix + ".ipv6", "'" + s + "' is not a unicast IPv6 address/prefix");
+    }
+    p->ipv6.push_back(*v);
+  });
+  r.strings(t, prefix, "resolve", [&](const std::string& s, const toml::node& n) {
+    if (auto v4 = net::Ip4::parse(s)) {
+      p->resolve4.push_back(*v4);
+    } else if (auto v6 = net::Ip6::parse(s)) {
+      p->resolve6.push_back(*v6);
+    } else {
+      r.fail(n.source(), prefix + ".resolve", "'" + s + "' is not an IPv4 or IPv6 address");
+    }
+  });
+  r.string(t, prefix, "kernel_interface", &p->kernel_interface);
+  if (p->kernel_interface.size() > 15) {
+    r.fail(t.get("kernel_interface")->source(), prefix + ".kernel_interface",
+           "interface names are at most 15 characters");
+  }
+  r.integer(t, prefix, "mtu", &p->mtu, 576, 9000);
+}
+
+Result<Config> read(const toml::table& root, const std::string& name) {
+  Reader r(name);
+  Config c;
+  c.source_path = name;
+  r.only_keys(root, "",
+              {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "log"});
+
+  if (const toml::table* t = r.table(root, "", "eal")) {
+    r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
+    r.strings(*t, "eal", "args",
+              [&](const std::string& s, const toml::node&) { c.eal_args.push_back(s); });
+    r.string(*t, "eal", "file_prefix", &c.file_prefix);
+    r.integer(*t, "eal", "memory_mb", &c.memory_mb, 64, 1 << 20);
+  }
+  if (const toml::table* t = r.table(root, "", "lcores")) {
+    r.only_keys(*t, "lcores", {"main", "workers"});
+    r.integer(*t, "lcores", "main", &c.main_lcore, 0, 1023);
+    if (const toml::node* n = t->get("workers")) {
+      const toml::array* a = n->as_array();
+      if (a == nullptr || a->empty()) {
+        r.fail(n->source(), "lcores.workers", "expected a non-empty array of lcore ids");
+      } else {
+        c.worker_lcores.clear();
+        std::set<std::int64_t> seen;
+        for (const toml::node& e : *a) {
+          auto v = e.value_exact<std::int64_t>();
+          if (!v || *v < 0 || *v > 1023) {
+            r.fail(e.source(), "lcores.workers", "expected lcore ids 0..1023");
+            break;
+          }
+          if (*v == c.main_lcore || !seen.insert(*v).second) {
+            r.fail(e.source(), "lcores.workers",
+                   "lcore " + std::to_string(*v) + " is listed twice or is the main lcore");
+            break;
+          }
+          c.worker_lcores.push_back(static_cast<std::uint32_t>(*v));
+        }
+      }
+    }
+  }
+  if (const toml::table* t = r.table(root, "", "dataplane")) {
+    auto& d = c.dataplane;
+    r.only_keys(*t, "dataplane",
+                {"burst_size", "mbufs", "mbuf_cache", "rx_descriptors", "tx_descriptors",
+                 "idle_polls_before_sleep", "idle_sleep_us"});
+    r.integer(*t, "dataplane", "burst_size", &d.burst_size, 1, 256);
+    r.integer(*t, "dataplane", "mbufs", &d.mbufs, 1023, 1 << 24);
+    r.integer(*t, "dataplane", "mbuf_cache", &d.mbuf_cache, 0, 512);
+    r.integer(*t, "dataplane", "rx_descriptors", &d.rx_descriptors, 64, 32768);
+    r.integer(*t, "dataplane", "tx_descriptors", &d.tx_descriptors, 64, 32768);
+    r.integer(*t, "dataplane", "idle_polls_before_sleep", &d.idle_polls_before_sleep, 1, 1 << 30);
+    r.integer(*t, "dataplane", "idle_sleep_us", &d.idle_sleep_us, 0, 100000);
+  }
+  if (const toml::table* t = r.table(root, "", "neighbour")) {
+    auto& n = c.neighbour;
+    r.only_keys(*t, "neighbour",
+                {"capacity", "reachable_ms", "retransmit_ms", "max_probes", "max_age_ms"});
+    r.integer(*t, "neighbour", "capacity", &n.capacity, 16, 1 << 20);
+    if ((n.capacity & (n.capacity - 1)) != 0) {
+      r.fail(t->get("capacity")->source(), "neighbour.capacity", "must be a power of two");
+    }
+    r.integer(*t, "neighbour", "reachable_ms", &n.reachable_ms, 100, 3600000);
+    r.integer(*t, "neighbour", "retransmit_ms", &n.retransmit_ms, 10, 60000);
+    r.integer(*t, "neighbour", "max_probes", &n.max_probes, 1, 100);
+    r.integer(*t, "neighbour", "max_age_ms", &n.max_age_ms, 1000, 86400000);
+  }
+  if (const toml::node* n = root.get("ports")) {
+    const toml::array* a = n->as_array();
+    if (a == nullptr || !a->is_array_of_tables()) {
+      r.fail(n->source(), "ports", "expected [[ports]] tables");
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < a->size() && !r.failed(); ++i) {
+        const std::string prefix = "ports[" + std::to_string(i) + "]";
+        PortConfig p;
+        read_port(r, *a->get(i)->as_table(), prefix, &p);
+        if (!r.failed() && !names.insert(p.name).second) {
+          r.fail(a->get(i)->source(), prefix + ".name", "port name '" + p.name + "' used twice");
+        }
+        c.ports.push_back(std::move(p));
+      }
+    }
+  }
+  if (const toml::table* t = r.table(root, "", "media")) {
+    r.only_keys(*t, "media", {"port_min", "port_max"});
+    r.integer(*t, "media", "port_min", &c.media_port_min, 1024, 65534);
+    r.integer(*t, "media", "port_max", &c.media_port_max, 1025, 65535);
+    if (!r.failed() && (c.media_port_min % 2 != 0 || c.media_port_max <= c.media_port_min)) {
+      r.fail(t->source(), "media",
+             "port_min must be even (RTP/RTCP pairs) and below port_max");
+    }
+  }
+  if (const toml::table* t = r.table(root, "", "paths")) {
+    r.only_keys(*t, "paths", {"store", "control_socket", "spool"});
+    r.string(*t, "paths", "store", &c.store_path);
+    r.string(*t, "paths", "control_socket", &c.control_socket);
+    r.string(*t, "paths", "spool", &c.spool_dir);
+  }
+  if (const toml::table* t = r.table(root, "", "log")) {
+    r.only_keys(*t, "log", {"level"});
+    if (const toml::node* n = t->get("level")) {
+      auto v = n->value_exact<std::string>();
+      if (!v || !log::parse_level(*v, &c.log_level)) {
+        r.fail(n->source(), "log.level", "expected one of debug, info, warn, error");
+      }
+    }
+  }
+  if (!r.failed() && c.ports.empty()) r.fail_file("no [[ports]]: the dataplane needs at least one");
+  if (r.failed()) return Error{r.error()};
+  return c;
+}
+
+}  // namespace
+
+Result<Config> load_string(std::string_view text, const std::string& name) {
+  try {
+    toml::table root = toml::parse(text, name);
+    return read(root, name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << name << ':' << e.source().begin.line << ':' << e.source().begin.column
+       << ": TOML syntax: " << e.description();
+    return Error{os.str()};
+  }
+}
+
+Result<Config> load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot read the configuration file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_string(text.str(), path);
+}
+
+}  // namespace trunkline::config

@@ -1,0 +1,82 @@
+// The appliance's configuration, loaded from one TOML file
+// (etc/trunkline.example.toml documents every key). Loading is strict: an
+// unknown key, a wrong type or a value out of range stops start-up with a
+// message naming the key and its line in the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "dataplane/net/addr.h"
+
+namespace trunkline::config {
+
+struct PortConfig {
+  std::string name;    // operator's name for the port, e.g. "trunk0"
+  std::string device;  // DPDK device: a vdev spec ("net_af_packet0,iface=veth0") or a PCI address
+  bool has_mac = false;
+  net::MacAddr mac;    // the dataplane's MAC; default: the device's own
+  std::vector<net::Prefix4> ipv4;
+  std::vector<net::Prefix6> ipv6;
+  // Next hops the dataplane resolves itself and keeps fresh (gateways, SBC peers).
+  std::vector<net::Ip4> resolve4;
+  std::vector<net::Ip6> resolve6;
+  // Exception path: kernel TAP interface that gets what the fast path does
+  // not serve (TCP, management UDP, ...). Empty: such packets are dropped.
+  std::string kernel_interface;
+  std::uint16_t mtu = 1500;
+};
+
+struct DataplaneConfig {
+  std::uint32_t burst_size = 32;
+  std::uint32_t mbufs = 8191;
+  std::uint32_t mbuf_cache = 256;
+  std::uint16_t rx_descriptors = 1024;
+  std::uint16_t tx_descriptors = 1024;
+  // Idle back-off: after this many empty polls in a row, sleep idle_sleep_us.
+  std::uint32_t idle_polls_before_sleep = 64;
+  std::uint32_t idle_sleep_us = 200;  // 0: busy-poll forever (a real appliance)
+};
+
+struct NeighbourConfig {
+  std::uint32_t capacity = 4096;        // entries per lcore (power of two)
+  std::uint32_t reachable_ms = 30000;   // confirmed entries go stale after this
+  std::uint32_t retransmit_ms = 1000;   // between probes of one address
+  std::uint32_t max_probes = 3;         // unanswered probes before giving up
+  std::uint32_t max_age_ms = 300000;    // stale entries unused this long are removed
+};
+
+struct Config {
+  std::string source_path;
+  // [eal]
+  std::vector<std::string> eal_args;
+  std::string file_prefix = "trunkline";
+  std::uint32_t memory_mb = 512;
+  // [lcores]
+  std::uint32_t main_lcore = 0;
+  std::vector<std::uint32_t> worker_lcores{1};
+  // [dataplane], [neighbour]
+  DataplaneConfig dataplane;
+  NeighbourConfig neighbour;
+  // [[ports]]
+  std::vector<PortConfig> ports;
+  // [media]
+  std::uint16_t media_port_min = 20000;
+  std::uint16_t media_port_max = 29999;
+  // [paths]
+  std::string store_path = "/var/lib/trunkline/trunkline.db";
+  std::string control_socket = "/run/trunkline/control.sock";
+  std::string spool_dir = "/var/spool/trunkline";
+  // [log]
+  log::Level log_level = log::Level::kInfo;
+};
+
+// Parses and validates; errors read "FILE:LINE:COL: key 'a.b': what is wrong".
+Result<Config> load_file(const std::string& path);
+Result<Config> load_string(std::string_view text, const std::string& name_for_errors);
+
+}  // namespace trunkline::config

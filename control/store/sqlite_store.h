@@ -1,0 +1,45 @@
+// SQLite implementation of the store: WAL mode, foreign keys on, numbered
+// migrations applied at open.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "control/store/migrations.h"
+#include "control/store/store.h"
+
+struct sqlite3;
+
+namespace trunkline::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates to the latest schema. Refuses a
+  // database whose schema is newer than this binary knows.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // Same, with a given migration list (tests use it to prove rollback).
+  static Result<std::unique_ptr<SqliteStore>> open_with(const std::string& path,
+                                                        std::span<const Migration> list);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  int schema_version() override;
+  Status set_appliance_setting(const std::string& key, const std::string& value) override;
+  Result<std::optional<std::string>> appliance_setting(const std::string& key) override;
+  Result<TenantId> create_tenant(const std::string& name) override;
+  Result<std::vector<Tenant>> tenants() override;
+  Result<std::unique_ptr<TenantStore>> tenant(TenantId id) override;
+
+  // "wal", "delete", ...: for tests and `trunkline stats`.
+  std::string journal_mode();
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  Status migrate(std::span<const Migration> list);
+
+  sqlite3* db_;
+};
+
+}  // namespace trunkline::store

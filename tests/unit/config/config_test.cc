@@ -1,0 +1,121 @@
+#include "control/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace trunkline::config {
+namespace {
+
+constexpr const char* kMinimal = R"(
+[[ports]]
+name = "trunk0"
+device = "net_af_packet0,iface=veth0"
+ipv4 = ["198.51.100.1/24"]
+)";
+
+std::string source_root() {
+  if (const char* r = std::getenv("TL_SOURCE_ROOT")) return r;
+  return TL_SOURCE_ROOT_DEFAULT;
+}
+
+TEST(Config, MinimalFileTakesDefaults) {
+  auto c = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->ports.size(), 1u);
+  EXPECT_EQ(c->ports[0].ipv4[0].addr.to_string(), "198.51.100.1");
+  EXPECT_EQ(c->ports[0].ipv4[0].len, 24);
+  EXPECT_EQ(c->dataplane.burst_size, 32u);
+  EXPECT_EQ(c->worker_lcores, std::vector<std::uint32_t>{1});
+}
+
+TEST(Config, ExampleFileDocumentsAValidConfig) {
+  auto c = load_file(source_root() + "/etc/trunkline.example.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->ports.empty());
+  EXPECT_FALSE(c->ports[0].ipv6.empty());
+}
+
+TEST(Config, UnknownKeyNamesKeyAndLine) {
+  auto c = load_string(std::string(kMinimal) + "[dataplane]\nburst_sise = 32\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("t.toml:7:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("'dataplane.burst_sise'"), std::string::npos);
+  EXPECT_NE(c.error().message.find("unknown key"), std::string::npos);
+}
+
+TEST(Config, UnknownTopLevelTableIsRefused) {
+  auto c = load_string(std::string(kMinimal) + "[dataplan]\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("'dataplan'"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, UnknownPortKeyNamesThePort) {
+  auto c = load_string(std::string(kMinimal) + "ipv5 = []\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("'ports[0].ipv5'"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("t.toml:6:"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, WrongTypeAndRangeAreNamed) {
+  auto t = load_string(std::string(kMinimal) + "[dataplane]\nburst_size = \"many\"\n", "t.toml");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().message.find("expected an integer"), std::string::npos);
+  auto r = load_string(std::string(kMinimal) + "[dataplane]\nburst_size = 100000\n", "t.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("out of range 1..256"), std::string::npos) << r.error().message;
+}
+
+TEST(Config, BadAddressesAreRefused) {
+  const std::string bad4 = R"([[ports]]
+name = "p"
+device = "net_null0"
+ipv4 = ["198.51.100.300/24"]
+)";
+  auto c = load_string(bad4, "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("t.toml:4:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("198.51.100.300/24"), std::string::npos);
+
+  const std::string mcast6 = R"([[ports]]
+name = "p"
+device = "net_null0"
+ipv6 = ["ff02::1/64"]
+)";
+  EXPECT_FALSE(load_string(mcast6, "t.toml").ok());
+}
+
+TEST(Config, WorkersMayNotRepeatOrIncludeMain) {
+  auto c = load_string(std::string("[lcores]\nmain = 0\nworkers = [1, 0]\n") + kMinimal, "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("lcores.workers"), std::string::npos);
+}
+
+TEST(Config, MediaRangeMustBeEvenAndOrdered) {
+  auto c = load_string(std::string(kMinimal) + "[media]\nport_min = 20001\nport_max = 30000\n",
+                       "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("'media'"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, SyntaxErrorHasPosition) {
+  auto c = load_string("[eal\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("t.toml:1:"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, NoPortsIsRefused) {
+  auto c = load_string("[log]\nlevel = \"info\"\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("no [[ports]]"), std::string::npos);
+}
+
+TEST(Config, MissingFileIsAClearError) {
+  auto c = load_file("/nonexistent/trunkline.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("cannot read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace trunkline::config
