@@ -43,6 +43,9 @@ struct Ip6 {
   static std::optional<Ip6> parse(std::string_view text);
 };
 
+// ff02::1, the all-nodes group.
+inline constexpr Ip6 kAllNodes{{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}};
+
 // 33:33:xx:xx:xx:xx for an IPv6 multicast group (RFC 2464 §7).
 MacAddr multicast_mac(const Ip6& group);
 

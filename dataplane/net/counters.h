@@ -1,0 +1,91 @@
+// The dataplane's counters, declared once: the X-macro makes both the struct
+// fields and the names/help strings that `trunkline stats` and /metrics print.
+// Errors caused by traffic are counters, never log lines.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace trunkline::net {
+
+// clang-format off
+#define TL_DATAPLANE_COUNTERS(X)                                                          \
+  /* rx / tx stages */                                                                    \
+  X(rx_packets,            "frames received from the wire")                               \
+  X(rx_bytes,              "bytes received from the wire")                                \
+  X(tx_packets,            "frames sent to the wire")                                     \
+  X(tx_bytes,              "bytes sent to the wire")                                      \
+  X(tx_dropped,            "frames the port refused to send (TX ring full)")              \
+  X(poll_idle_sleeps,      "idle back-off sleeps of the poll loop")                       \
+  /* ARP */                                                                               \
+  X(arp_request_in,        "ARP requests for our addresses")                              \
+  X(arp_reply_out,         "ARP replies sent")                                            \
+  X(arp_request_out,       "ARP requests sent to resolve next hops")                      \
+  X(arp_reply_in,          "ARP replies to us")                                           \
+  X(arp_conflict,          "ARP packets claiming one of our addresses")                   \
+  /* ICMP / ICMPv6 */                                                                     \
+  X(icmp_echo_in,          "ICMP echo requests to our addresses")                         \
+  X(icmp_echo_reply_out,   "ICMP echo replies sent")                                      \
+  X(icmp6_echo_in,         "ICMPv6 echo requests to our addresses")                       \
+  X(icmp6_echo_reply_out,  "ICMPv6 echo replies sent")                                    \
+  X(nd_solicit_in,         "Neighbor Solicitations for our addresses")                    \
+  X(nd_advert_out,         "Neighbor Advertisements sent")                                \
+  X(nd_solicit_out,        "Neighbor Solicitations sent to resolve next hops")            \
+  X(nd_advert_in,          "Neighbor Advertisements to us")                               \
+  /* neighbour table */                                                                   \
+  X(neigh_learned,         "neighbour entries created or confirmed")                      \
+  X(neigh_mac_changed,     "neighbour entries whose MAC changed")                         \
+  X(neigh_expired,         "stale neighbour entries removed after max_age_ms")            \
+  X(neigh_failed,          "next hops that did not answer max_probes probes")             \
+  X(neigh_table_full,      "neighbour entries refused: table full")                       \
+  X(probe_alloc_failed,    "probes not sent: no packet buffer")                           \
+  /* exception path */                                                                    \
+  X(to_kernel,             "frames passed to the kernel through the exception path")      \
+  X(from_kernel,           "frames from the kernel sent to the wire")                     \
+  X(to_kernel_dropped,     "frames for the kernel dropped: no exception path or TAP full") \
+  /* drops by reason */                                                                   \
+  X(drop_truncated,        "dropped: frame shorter than its headers")                     \
+  X(drop_bad_version,      "dropped: IP version field wrong for the ethertype")           \
+  X(drop_bad_header_length,"dropped: IPv4 header length below 20 bytes")                  \
+  X(drop_bad_length,       "dropped: IP length field larger than the frame (or smaller than its header)") \
+  X(drop_bad_ip_checksum,  "dropped: IPv4 header checksum wrong")                         \
+  X(drop_bad_l4_checksum,  "dropped: ICMP/ICMPv6 checksum wrong")                         \
+  X(drop_fragment,         "dropped: IP fragment (not reassembled on the fast path)")     \
+  X(drop_bad_source,       "dropped: multicast, broadcast or own source address")         \
+  X(drop_bad_arp,          "dropped: ARP with unsupported hardware/protocol types")       \
+  X(drop_bad_nd,           "dropped: Neighbor Discovery failing RFC 4861 validity checks") \
+  X(drop_unknown_ethertype,"dropped: ethertype not IPv4, IPv6 or ARP")                    \
+  X(drop_unknown_protocol, "dropped: IP protocol the appliance does not serve")           \
+  X(drop_not_for_us,       "dropped: addressed to another host")                          \
+  X(drop_multi_segment,    "dropped: frame spread over several buffers")
+// clang-format on
+
+// One instance per lcore, written by that lcore only. Relaxed atomics make
+// the control plane's concurrent reads well-defined; on x86 an increment is
+// an ordinary add.
+struct alignas(64) Counters {
+#define TL_COUNTER_FIELD(name, help) std::atomic<std::uint64_t> name{0};
+  TL_DATAPLANE_COUNTERS(TL_COUNTER_FIELD)
+#undef TL_COUNTER_FIELD
+};
+
+inline void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+struct CounterInfo {
+  const char* name;
+  const char* help;
+  std::atomic<std::uint64_t> Counters::*field;
+};
+
+// Every counter, in declaration order.
+inline constexpr CounterInfo kCounterInfo[] = {
+#define TL_COUNTER_INFO(name, help) {#name, help, &Counters::name},
+    TL_DATAPLANE_COUNTERS(TL_COUNTER_INFO)
+#undef TL_COUNTER_INFO
+};
+inline constexpr std::size_t kCounterCount = sizeof(kCounterInfo) / sizeof(kCounterInfo[0]);
+
+}  // namespace trunkline::net
