@@ -1,10 +1,16 @@
 #include "control/app/verbs.h"
 
+#include "control/app/serve_command.h"
+#include "control/stats/stats_command.h"
+
 
 namespace trunkline::app {
 
 const Verb* verbs() {
   static const Verb kVerbs[] = {
+      {"serve", "--config FILE", "run the appliance (dataplane, control plane, store)", run_serve},
+      {"stats", "[--config FILE | --socket PATH] [--json | --prometheus]",
+       "print every counter of the running daemon, per lcore and total", stats::run_stats_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };

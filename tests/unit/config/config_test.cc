@@ -119,3 +119,16 @@ TEST(Config, MissingFileIsAClearError) {
 
 }  // namespace
 }  // namespace trunkline::config
+
+namespace trunkline::config {
+namespace {
+
+TEST(Config, ApplianceSampleIsValid) {
+  auto c = load_file(std::string(TL_SOURCE_ROOT_DEFAULT) + "/etc/trunkline.appliance.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->worker_lcores.size(), 4u);
+  EXPECT_EQ(c->dataplane.idle_sleep_us, 0u);
+}
+
+}  // namespace
+}  // namespace trunkline::config

@@ -1,0 +1,100 @@
+#include "dataplane/dataplane.h"
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "common/log.h"
+#include "dataplane/lcore/main_loop.h"
+#include "dataplane/port/eal_args.h"
+
+namespace trunkline::dataplane {
+
+Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
+  std::unique_ptr<Dataplane> dp(new Dataplane());
+  std::vector<std::string> args = eal_arguments(c);
+  std::string line;
+  for (const auto& a : args) line += (line.empty() ? "" : " ") + a;
+  TL_LOG(kInfo, "eal_init", "args=\"%s\"", line.c_str());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (rte_eal_init(static_cast<int>(args.size()), argv.data()) < 0) {
+    return Error{"DPDK EAL initialisation failed: " + std::string(rte_strerror(rte_errno)) +
+                 " (EAL arguments: " + line + ")"};
+  }
+  dp->eal_up_ = true;
+
+  dp->pool_ = rte_pktmbuf_pool_create("tl_pkts", c.dataplane.mbufs, c.dataplane.mbuf_cache, 0,
+                                      RTE_MBUF_DEFAULT_BUF_SIZE,
+                                      static_cast<int>(rte_socket_id()));
+  if (dp->pool_ == nullptr) {
+    return Error{"cannot create the packet pool (" + std::to_string(c.dataplane.mbufs) +
+                 " mbufs): " + rte_strerror(rte_errno) + "; raise [eal] memory_mb or lower " +
+                 "[dataplane] mbufs"};
+  }
+  const auto queues = static_cast<std::uint16_t>(c.worker_lcores.size());
+  for (std::size_t i = 0; i < c.ports.size(); ++i) {
+    auto p = open_port(c.ports[i], i, dp->pool_, queues, c.dataplane);
+    if (!p) return p.error();
+    dp->ports_.push_back(std::move(*p));
+  }
+
+  net::NeighbourParams np{c.neighbour.capacity, c.neighbour.reachable_ms,
+                          c.neighbour.retransmit_ms, c.neighbour.max_probes,
+                          c.neighbour.max_age_ms};
+  for (std::size_t w = 0; w < c.worker_lcores.size(); ++w) {
+    auto ctx = std::make_unique<LcoreContext>(c.worker_lcores[w], np);
+    ctx->loop = LoopParams{static_cast<std::uint16_t>(c.dataplane.burst_size),
+                           c.dataplane.idle_polls_before_sleep, c.dataplane.idle_sleep_us};
+    ctx->pool = dp->pool_;
+    ctx->quit = &dp->quit_;
+    for (const Port& p : dp->ports_) {
+      ctx->ports.push_back(PortQueue{p.id, p.tap, static_cast<std::uint16_t>(w), &p.ifc,
+                                     &p.resolve4, &p.resolve6});
+    }
+    dp->contexts_.push_back(std::move(ctx));
+  }
+  for (auto& ctx : dp->contexts_) {
+    if (int rc = rte_eal_remote_launch(worker_main, ctx.get(), ctx->lcore_id); rc != 0) {
+      dp->quit_ = true;
+      rte_eal_mp_wait_lcore();
+      return Error{"cannot launch worker on lcore " + std::to_string(ctx->lcore_id) + ": " +
+                   rte_strerror(-rc)};
+    }
+    TL_LOG(kInfo, "worker_started", "lcore=%u ports=%zu", ctx->lcore_id, ctx->ports.size());
+  }
+  dp->running_ = true;
+  return dp;
+}
+
+Dataplane::~Dataplane() { stop(); }
+
+void Dataplane::stop() {
+  if (running_) {
+    quit_.store(true);
+    rte_eal_mp_wait_lcore();
+    running_ = false;
+    TL_LOG(kInfo, "workers_stopped", "count=%zu", contexts_.size());
+  }
+  for (const Port& p : ports_) close_port(p);
+  ports_.clear();
+  if (pool_ != nullptr) {
+    rte_mempool_free(pool_);
+    pool_ = nullptr;
+  }
+  if (eal_up_) {
+    rte_eal_cleanup();
+    eal_up_ = false;
+  }
+}
+
+std::vector<Dataplane::LcoreView> Dataplane::lcores() const {
+  std::vector<LcoreView> v;
+  for (const auto& ctx : contexts_) v.push_back({ctx->lcore_id, &ctx->counters});
+  return v;
+}
+
+}  // namespace trunkline::dataplane

@@ -1,0 +1,45 @@
+// The dataplane as the control plane sees it: start it from the config (EAL,
+// packet pool, ports, one context per worker lcore), read its counters, stop it.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "common/result.h"
+#include "control/config/config.h"
+#include "dataplane/lcore/context.h"
+#include "dataplane/port/port.h"
+
+namespace trunkline::dataplane {
+
+class Dataplane {
+ public:
+  // Initialises EAL and starts every worker. Errors name the part at fault.
+  static Result<std::unique_ptr<Dataplane>> start(const config::Config& c);
+  ~Dataplane();
+  Dataplane(const Dataplane&) = delete;
+  Dataplane& operator=(const Dataplane&) = delete;
+
+  // Stops the workers, the ports and EAL. Idempotent.
+  void stop();
+
+  struct LcoreView {
+    unsigned lcore;
+    const net::Counters* counters;
+  };
+  std::vector<LcoreView> lcores() const;
+  const std::vector<Port>& ports() const { return ports_; }
+
+ private:
+  Dataplane() = default;
+
+  std::vector<Port> ports_;
+  std::vector<std::unique_ptr<LcoreContext>> contexts_;
+  rte_mempool* pool_ = nullptr;
+  std::atomic<bool> quit_{false};
+  bool running_ = false;
+  bool eal_up_ = false;
+};
+
+}  // namespace trunkline::dataplane

@@ -1,0 +1,224 @@
+"""A test network for the real appliance: two network namespaces joined by a
+veth pair, `trunkline serve` on net_af_packet in one, real peers in the other.
+
+    with Testbed(build_dir) as tb:
+        tb.peer(["ping", "-c", "1", tb.APP4])
+        tb.stats()["dataplane_icmp_echo_reply_out"]
+
+Addresses are documentation prefixes only: 198.51.100.0/24 and
+2001:db8:100::/64, inside namespaces this module creates and deletes.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+
+class Testbed:
+    __test__ = False  # not a pytest test class
+
+    APP4 = "198.51.100.1"
+    PEER4 = "198.51.100.10"
+    APP6 = "2001:db8:100::1"
+    PEER6 = "2001:db8:100::10"
+    APP_MAC = "02:54:4c:00:00:01"
+
+    def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False):
+        self.build_dir = os.path.abspath(build_dir)
+        self.binary = os.path.join(self.build_dir, "trunkline")
+        tag = name or "tl%d" % (os.getpid() % 100000)
+        self.app_ns = tag + "-app"
+        self.peer_ns = tag + "-peer"
+        self.app_if = "tl-app0"
+        self.peer_if = "tl-peer0"
+        self.exc_if = "tl-exc0"
+        self.tag = tag
+        self.neighbour = neighbour or {}
+        self.workers = list(workers)
+        self.capture = capture
+        self.dir = tempfile.mkdtemp(prefix="trunkline-%s-" % tag)
+        self.config_path = os.path.join(self.dir, "trunkline.toml")
+        self.socket = os.path.join(self.dir, "control.sock")
+        self.log_path = os.path.join(self.dir, "trunkline.log")
+        self.pcap = os.path.join(self.dir, "peer.pcap")
+        self.daemon = None
+        self._capture_proc = None
+        self._log = None
+
+    # -- network -------------------------------------------------------------
+    def _run(self, args, check=True, **kw):
+        return subprocess.run(args, check=check, capture_output=True, text=True, **kw)
+
+    def create_network(self):
+        self.delete_network()
+        self._run(["ip", "netns", "add", self.app_ns])
+        self._run(["ip", "netns", "add", self.peer_ns])
+        a, p = self.tag + "a", self.tag + "p"  # unique names in the root namespace
+        self._run(["ip", "link", "add", a, "type", "veth", "peer", "name", p])
+        self._run(["ip", "link", "set", a, "netns", self.app_ns])
+        self._run(["ip", "link", "set", p, "netns", self.peer_ns])
+        app = ["ip", "netns", "exec", self.app_ns]
+        peer = ["ip", "netns", "exec", self.peer_ns]
+        self._run(app + ["ip", "link", "set", a, "name", self.app_if])
+        self._run(peer + ["ip", "link", "set", p, "name", self.peer_if])
+        # The appliance's veth belongs to DPDK: the kernel behind it must not
+        # answer ARP or run IPv6 on it.
+        self._run(app + ["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % self.app_if])
+        self._run(app + ["ip", "link", "set", self.app_if, "arp", "off", "up"])
+        self._run(app + ["ip", "link", "set", "lo", "up"])
+        self._run(peer + ["ip", "link", "set", "lo", "up"])
+        self._run(peer + ["ip", "addr", "add", self.PEER4 + "/24", "dev", self.peer_if])
+        self._run(peer + ["ip", "-6", "addr", "add", self.PEER6 + "/64", "dev", self.peer_if, "nodad"])
+        # veth leaves checksums to "hardware" and would hand af_packet frames
+        # with partial checksums; a real peer's NIC fills them in.
+        self._run(peer + ["ethtool", "-K", self.peer_if, "tx", "off", "tso", "off", "gso", "off"])
+        self._run(peer + ["ip", "link", "set", self.peer_if, "up"])
+
+    def delete_network(self):
+        for ns in (self.app_ns, self.peer_ns):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+    # -- appliance -----------------------------------------------------------
+    def config_text(self):
+        n = self.neighbour
+        return f"""
+[eal]
+args = ["--no-huge", "--no-pci", "--no-telemetry", "--log-level=lib.eal:warning"]
+file_prefix = "{self.tag}"
+memory_mb = 256
+
+[lcores]
+main = 0
+workers = {json.dumps(self.workers)}
+
+[dataplane]
+idle_polls_before_sleep = 64
+idle_sleep_us = 200
+mbufs = 4095
+
+[neighbour]
+reachable_ms = {n.get("reachable_ms", 30000)}
+retransmit_ms = {n.get("retransmit_ms", 1000)}
+max_probes = {n.get("max_probes", 3)}
+
+[[ports]]
+name = "trunk0"
+device = "net_af_packet0,iface={self.app_if}"
+mac = "{self.APP_MAC}"
+ipv4 = ["{self.APP4}/24"]
+ipv6 = ["{self.APP6}/64"]
+resolve = ["{self.PEER4}", "{self.PEER6}"]
+kernel_interface = "{self.exc_if}"
+
+[paths]
+store = "{self.dir}/trunkline.db"
+control_socket = "{self.socket}"
+spool = "{self.dir}/spool"
+"""
+
+    def start(self, timeout=30):
+        with open(self.config_path, "w") as f:
+            f.write(self.config_text())
+        if self.capture:
+            self._capture_proc = subprocess.Popen(
+                ["ip", "netns", "exec", self.peer_ns, "tcpdump", "-U", "-n", "-i", self.peer_if,
+                 "-w", self.pcap], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._wait_for(lambda: os.path.exists(self.pcap), 10, "tcpdump to start")
+        self._log = open(self.log_path, "w")
+        self.daemon = subprocess.Popen(
+            ["ip", "netns", "exec", self.app_ns, self.binary, "serve", "--config", self.config_path],
+            stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_for(self._ready, timeout, "trunkline to answer on its control socket")
+
+    def _ready(self):
+        if self.daemon.poll() is not None:
+            raise RuntimeError("trunkline exited with %d:\n%s" % (self.daemon.returncode, self.log()))
+        r = subprocess.run([self.binary, "stats", "--socket", self.socket, "--json"],
+                           capture_output=True, text=True)
+        return r.returncode == 0
+
+    def _wait_for(self, cond, timeout, what):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if cond():
+                return
+            time.sleep(0.1)
+        raise TimeoutError("timed out waiting for " + what + "\n" + self.log())
+
+    def stop(self, timeout=20):
+        """SIGTERM, then the exit code."""
+        rc = None
+        if self.daemon is not None and self.daemon.poll() is None:
+            self.daemon.send_signal(signal.SIGTERM)
+            try:
+                rc = self.daemon.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+                rc = self.daemon.wait()
+        elif self.daemon is not None:
+            rc = self.daemon.returncode
+        if self._capture_proc is not None:
+            self._capture_proc.terminate()
+            self._capture_proc.wait(10)
+            self._capture_proc = None
+        if self._log:
+            self._log.close()
+            self._log = None
+        return rc
+
+    def log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stats(self):
+        r = self._run([self.binary, "stats", "--socket", self.socket, "--json"])
+        doc = json.loads(r.stdout)
+        return {c["name"]: c["total"] for c in doc["counters"]}
+
+    # -- peers ---------------------------------------------------------------
+    def peer(self, args, check=False, timeout=60, **kw):
+        return subprocess.run(["ip", "netns", "exec", self.peer_ns] + args, check=check,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
+    def app(self, args, check=False, timeout=60, **kw):
+        return subprocess.run(["ip", "netns", "exec", self.app_ns] + args, check=check,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
+    def peer_popen(self, args, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", self.peer_ns] + args, **kw)
+
+    def app_popen(self, args, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", self.app_ns] + args, **kw)
+
+    def tshark(self, display_filter, fields, extra=()):
+        """Rows of `fields` for packets of the peer's capture matching the filter."""
+        args = ["tshark", "-r", self.pcap, "-o", "ip.check_checksum:TRUE", *extra,
+                "-Y", display_filter, "-T", "fields"]
+        for f in fields:
+            args += ["-e", f]
+        r = self._run(args, check=False)
+        if r.returncode != 0:
+            raise RuntimeError("tshark failed: " + r.stderr)
+        return [line.split("\t") for line in r.stdout.splitlines() if line.strip()]
+
+    # -- context manager -----------------------------------------------------
+    def __enter__(self):
+        self.create_network()
+        try:
+            self.start()
+        except Exception:
+            self.stop()
+            self.delete_network()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.delete_network()
+        return False
