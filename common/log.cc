@@ -61,21 +61,22 @@ void write(Level l, const char* event, const char* fields_fmt, ...) {
                fields[0] != '\0' ? " " : "", fields);
 }
 
-bool admit(RateLimit& limit, std::uint64_t* suppressed_out) {
-  // Call sites are per-thread in practice; a rare race only miscounts a line.
-  const std::int64_t now = now_us();
-  if (now - limit.window_start_us >= 1000000) {
-    limit.window_start_us = now;
-    limit.in_window = 0;
+bool admit_at(RateLimit& limit, std::int64_t now, std::uint64_t* suppressed_out) {
+  std::int64_t start = limit.window_start_us.load(std::memory_order_relaxed);
+  if (now - start >= 1000000 &&
+      limit.window_start_us.compare_exchange_strong(start, now, std::memory_order_relaxed)) {
+    limit.in_window.store(0, std::memory_order_relaxed);
   }
-  if (limit.in_window >= limit.burst) {
-    ++limit.suppressed;
+  if (limit.in_window.fetch_add(1, std::memory_order_relaxed) >= limit.burst) {
+    limit.suppressed.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  ++limit.in_window;
-  *suppressed_out = limit.suppressed;
-  limit.suppressed = 0;
+  *suppressed_out = limit.suppressed.exchange(0, std::memory_order_relaxed);
   return true;
+}
+
+bool admit(RateLimit& limit, std::uint64_t* suppressed_out) {
+  return admit_at(limit, now_us(), suppressed_out);
 }
 
 }  // namespace trunkline::log

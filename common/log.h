@@ -6,6 +6,7 @@
 // Never call it per packet: the dataplane counts, it does not log.
 #pragma once
 
+#include <atomic>
 #include <cstdarg>
 #include <cstdint>
 #include <string_view>
@@ -24,14 +25,18 @@ void write(Level level, const char* event, const char* fields_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 // At most `burst` lines per second per call site; the lines suppressed are
-// counted and reported with the next line that gets through.
+// counted and reported with the next line that gets through. Call sites may
+// be reached from several threads: the fields are atomics, and a race at a
+// window boundary at worst lets one extra line through.
 struct RateLimit {
   std::uint32_t burst = 10;
-  std::int64_t window_start_us = 0;
-  std::uint32_t in_window = 0;
-  std::uint64_t suppressed = 0;
+  std::atomic<std::int64_t> window_start_us{0};
+  std::atomic<std::uint32_t> in_window{0};
+  std::atomic<std::uint64_t> suppressed{0};
 };
 bool admit(RateLimit& limit, std::uint64_t* suppressed_out);
+// Same, at a given time (for tests).
+bool admit_at(RateLimit& limit, std::int64_t now_us, std::uint64_t* suppressed_out);
 
 }  // namespace trunkline::log
 

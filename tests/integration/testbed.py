@@ -11,6 +11,7 @@ Addresses are documentation prefixes only: 198.51.100.0/24 and
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -218,7 +219,9 @@ spool = "{self.dir}/spool"
             raise
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         self.stop()
         self.delete_network()
+        if exc_type is None:
+            shutil.rmtree(self.dir, ignore_errors=True)  # kept (log, pcap) when something failed
         return False
