@@ -1,8 +1,8 @@
 #include "control/app/verbs.h"
 
+#include "control/acd/simulate_command.h"
 #include "control/app/serve_command.h"
 #include "control/stats/stats_command.h"
-
 
 namespace trunkline::app {
 
@@ -11,6 +11,8 @@ const Verb* verbs() {
       {"serve", "--config FILE", "run the appliance (dataplane, control plane, store)", run_serve},
       {"stats", "[--config FILE | --socket PATH] [--json | --prometheus]",
        "print every counter of the running daemon, per lcore and total", stats::run_stats_command},
+      {"acd simulate", "SCENARIO.toml [--seed N]",
+       "simulate the ACD engine on a scenario; prints metrics as JSON", acd::run_simulate_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };
