@@ -28,14 +28,16 @@ build-asan: bootstrap $(ASAN_BUILD)/build.ninja
 $(FUZZ_BUILD)/build.ninja: | bootstrap
 	CXX=clang++-14 meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzzers=true -Dtests=false -Dbenchmarks=false -Db_lundef=false
 
+# Only the libFuzzer targets are built with clang; the rest is built by gcc above.
 build-fuzz: bootstrap $(FUZZ_BUILD)/build.ninja
-	$(NINJA) -C $(FUZZ_BUILD) -j $(JOBS)
+	$(NINJA) -C $(FUZZ_BUILD) -j $(JOBS) $$($(NINJA) -C $(FUZZ_BUILD) -t targets all | \
+	  awk -F: '/^tests\/fuzz\/fuzz_[a-z0-9_]+:/ {print $$1}')
 
 unit-test: build
 	meson test -C $(BUILD) --print-errorlogs unit
 
 asan-test: build-asan
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	TL_SOURCE_ROOT=$(CURDIR) UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  $(ASAN_BUILD)/tests/unit_tests --gtest_brief=1
 
 fuzz-test: build-fuzz
@@ -44,8 +46,8 @@ fuzz-test: build-fuzz
 integration-test: build
 	scripts/integration $(BUILD)
 
-# Every suite: unit, sanitizer (ASan + UBSan), integration.
-test: unit-test asan-test integration-test
+# Every suite: unit, sanitizer (ASan + UBSan), fuzz (FUZZ_SECONDS each), integration.
+test: unit-test asan-test fuzz-test integration-test
 
 demo: build
 	scripts/demo $(BUILD)

@@ -2,6 +2,7 @@
 
 #include "control/acd/simulate_command.h"
 #include "control/app/serve_command.h"
+#include "control/sip/lint_command.h"
 #include "control/stats/stats_command.h"
 
 namespace trunkline::app {
@@ -13,6 +14,7 @@ const Verb* verbs() {
        "print every counter of the running daemon, per lcore and total", stats::run_stats_command},
       {"acd simulate", "SCENARIO.toml [--seed N]",
        "simulate the ACD engine on a scenario; prints metrics as JSON", acd::run_simulate_command},
+      {"sip lint", sip::kLintUsage, sip::kLintSummary, sip::lint_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };

@@ -1,0 +1,246 @@
+#include "control/sip/lex.h"
+
+namespace trunkline::sip {
+
+namespace {
+
+// Length of a UTF-8 sequence starting with `lead` as RFC 3261's UTF8-NONASCII
+// admits it (up to 6 octets), or 0.
+int utf8_length(unsigned char lead) {
+  if (lead >= 0xC0 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF7) return 4;
+  if (lead >= 0xF8 && lead <= 0xFB) return 5;
+  if (lead >= 0xFC && lead <= 0xFD) return 6;
+  return 0;
+}
+
+}  // namespace
+
+bool parse_quoted_string(Cursor& c, std::string_view* inner, SyntaxError* err) {
+  if (!c.consume('"')) return c.fail(err, "expected '\"'");
+  const char* start = c.pos();
+  while (!c.done()) {
+    unsigned char ch = static_cast<unsigned char>(c.peek());
+    if (ch == '"') {
+      *inner = std::string_view(start, static_cast<std::size_t>(c.pos() - start));
+      c.advance();
+      return true;
+    }
+    if (ch == '\\') {
+      unsigned char next = static_cast<unsigned char>(c.peek(1));
+      if (c.pos() + 1 >= c.end() || next == 0x0A || next == 0x0D || next > 0x7F)
+        return c.fail(err, "invalid quoted-pair in quoted string");
+      c.advance(2);
+      continue;
+    }
+    if (ch >= 0x80) {
+      int n = utf8_length(ch);
+      if (n == 0) return c.fail(err, "invalid UTF-8 in quoted string");
+      for (int i = 1; i < n; ++i) {
+        unsigned char cont = static_cast<unsigned char>(c.peek(static_cast<std::size_t>(i)));
+        if (c.pos() + i >= c.end() || cont < 0x80 || cont > 0xBF)
+          return c.fail(err, "invalid UTF-8 in quoted string");
+      }
+      c.advance(static_cast<std::size_t>(n));
+      continue;
+    }
+    // qdtext = LWS / %x21 / %x23-5B / %x5D-7E
+    if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || (ch >= 0x21 && ch <= 0x7E)) {
+      c.advance();
+      continue;
+    }
+    return c.fail(err, "control character in quoted string");
+  }
+  c.set_pos(start - 1);
+  return c.fail(err, "unterminated quoted string");
+}
+
+std::string unquote(std::string_view inner) {
+  std::string out;
+  out.reserve(inner.size());
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '\\' && i + 1 < inner.size()) ++i;
+    out.push_back(inner[i]);
+  }
+  return out;
+}
+
+bool parse_decimal(std::string_view digits, std::uint64_t max, std::uint64_t* out) {
+  if (digits.empty()) return false;
+  std::uint64_t v = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9') return false;
+    unsigned d = static_cast<unsigned>(ch - '0');
+    if (v > (max - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+std::string unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+bool is_ipv4_address(std::string_view text) {
+  // Four groups of 1-3 digits, each at most 255, joined by dots.
+  unsigned value = 0;
+  int digits = 0;
+  int dots = 0;
+  for (char ch : text) {
+    if (ch == '.') {
+      if (digits == 0 || ++dots > 3) return false;
+      value = 0;
+      digits = 0;
+    } else {
+      unsigned d = static_cast<unsigned char>(ch) - '0';
+      if (d > 9 || ++digits > 3) return false;
+      value = value * 10 + d;
+      if (value > 255) return false;
+    }
+  }
+  return dots == 3 && digits > 0;
+}
+
+bool is_ipv6_address(std::string_view text) {
+  // hexpart [ ":" IPv4address ], hexpart with at most one "::".
+  int groups = 0;
+  bool compressed = false;
+  std::size_t i = 0;
+  if (text.size() >= 2 && text[0] == ':' && text[1] == ':') {
+    compressed = true;
+    i = 2;
+    if (i == text.size()) return true;
+  } else if (!text.empty() && text[0] == ':') {
+    return false;
+  }
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && hex_value(text[i]) >= 0 && i - start < 4) ++i;
+    if (i < text.size() && text[i] == '.') {
+      // Trailing IPv4 part takes two groups.
+      if (!is_ipv4_address(text.substr(start))) return false;
+      groups += 2;
+      i = text.size();
+      break;
+    }
+    if (i == start) return false;
+    ++groups;
+    if (i == text.size()) break;
+    if (text[i] != ':') return false;
+    ++i;
+    if (i < text.size() && text[i] == ':') {
+      if (compressed) return false;
+      compressed = true;
+      ++i;
+      if (i == text.size()) break;
+    } else if (i == text.size()) {
+      return false;  // trailing single ':'
+    }
+  }
+  return compressed ? groups <= 7 : groups == 8;
+}
+
+bool is_hostname(std::string_view text) {
+  // hostname = *( domainlabel "." ) toplabel [ "." ]
+  if (text.empty()) return false;
+  if (text.back() == '.') text.remove_suffix(1);
+  if (text.empty()) return false;
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '.') {
+      std::string_view label = text.substr(label_start, i - label_start);
+      if (label.empty()) return false;
+      if (!is(label.front(), kAlpha | kDigit) || !is(label.back(), kAlpha | kDigit)) return false;
+      for (char ch : label)
+        if (!is(ch, kAlpha | kDigit) && ch != '-') return false;
+      if (i == text.size() && !is(label.front(), kAlpha)) return false;  // toplabel
+      label_start = i + 1;
+    }
+  }
+  return true;
+}
+
+bool parse_host(Cursor& c, Host* out, SyntaxError* err) {
+  const char* start = c.pos();
+  if (c.at('[')) {
+    c.advance();
+    const char* addr = c.pos();
+    while (!c.done() && (hex_value(c.peek()) >= 0 || c.peek() == ':' || c.peek() == '.'))
+      c.advance();
+    std::string_view inside(addr, static_cast<std::size_t>(c.pos() - addr));
+    if (!c.at(']') || !is_ipv6_address(inside)) {
+      c.set_pos(start);
+      return c.fail(err, "invalid IPv6 reference");
+    }
+    c.advance();
+    out->text = std::string_view(start, static_cast<std::size_t>(c.pos() - start));
+    out->kind = HostKind::kIPv6;
+    return true;
+  }
+  // hostname / IPv4address (RFC 3261 section 25.1). One tight pass finds
+  // the run of host characters and whether it holds a letter or hyphen;
+  // the label rules are then checked only where labels meet.
+  const char* end = c.end();
+  const char* p = start;
+  std::uint32_t seen = 0;
+  while (p < end) {
+    std::uint32_t f = detail::kCharTable[static_cast<unsigned char>(*p)];
+    if ((f & kHostChar) == 0) break;
+    seen |= f;
+    ++p;
+  }
+  if (p == start) return c.fail(err, "expected host");
+  std::string_view text(start, static_cast<std::size_t>(p - start));
+  if ((seen & (kAlpha | kHyphen)) == 0) {
+    if (!is_ipv4_address(text)) return c.fail(err, "invalid host name");
+    out->kind = HostKind::kIPv4;
+  } else {
+    // Labels start and end with an alphanumeric; the last one (before an
+    // optional trailing dot) starts with a letter.
+    std::string_view name = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
+    bool ok = !name.empty() && name.front() != '.' && name.front() != '-' && name.back() != '-' &&
+              name.back() != '.';
+    std::size_t last_label = 0;
+    for (std::size_t dot = name.find('.'); ok && dot != std::string_view::npos;
+         dot = name.find('.', dot + 1)) {
+      char before = name[dot - 1];
+      char after = name[dot + 1];
+      ok = before != '-' && before != '.' && after != '-' && after != '.';
+      last_label = dot + 1;
+    }
+    if (!ok || !is(name[last_label], kAlpha)) return c.fail(err, "invalid host name");
+    out->kind = HostKind::kName;
+  }
+  c.set_pos(p);
+  out->text = text;
+  return true;
+}
+
+bool parse_port(Cursor& c, std::uint16_t* out, SyntaxError* err) {
+  std::string_view digits = c.take_while(kDigit);
+  std::uint64_t v = 0;
+  if (!parse_decimal(digits, 65535, &v)) {
+    c.set_pos(digits.data());
+    return c.fail(err, digits.empty() ? "expected port number" : "port number above 65535");
+  }
+  *out = static_cast<std::uint16_t>(v);
+  return true;
+}
+
+}  // namespace trunkline::sip

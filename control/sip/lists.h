@@ -1,0 +1,52 @@
+// Comma-separated header values: the generic walker, token lists (Require,
+// Supported, Proxy-Require, Unsupported, Allow, Content-Encoding), and media
+// types (Content-Type, Accept) from RFC 3261 sections 20.1, 20.5, 20.12,
+// 20.15, 20.29, 20.32, 20.37, 20.40.
+#pragma once
+
+#include <string_view>
+
+#include "control/sip/lex.h"
+#include "control/sip/params.h"
+
+namespace trunkline::sip {
+
+// Calls parse_one(Cursor&) for each COMMA-separated element of one header
+// value; parse_one leaves the cursor after its element. An empty value is
+// accepted only when allow_empty (e.g. "Supported:").
+template <typename F>
+bool parse_comma_list(std::string_view value, bool allow_empty, SyntaxError* err, F&& parse_one) {
+  Cursor c(value);
+  c.skip_lws();
+  if (c.done()) return allow_empty ? true : c.fail(err, "empty header value");
+  while (true) {
+    if (!parse_one(c)) return false;
+    c.skip_lws();
+    if (c.done()) return true;
+    if (!c.consume(',')) return c.fail(err, "expected ',' or end of value");
+    c.skip_lws();
+    if (c.done() || c.at(',')) return c.fail(err, "empty element in list");
+  }
+}
+
+// One token element (option-tag, Method, content-coding, event type).
+bool parse_list_token(Cursor& c, std::string_view* out, SyntaxError* err);
+
+struct MediaType {
+  std::string_view type;     // "application", or "*" in an Accept range
+  std::string_view subtype;  // "sdp", or "*"
+  HeaderParams params;
+  // Case-insensitive match of type/subtype.
+  bool matches(std::string_view t, std::string_view s) const;
+};
+
+// media-type (Content-Type): m-type SLASH m-subtype *( SEMI m-parameter )
+bool parse_media_type(Cursor& c, MediaType* out, SyntaxError* err);
+
+// accept-range (Accept): media-range with "*" allowed, q checked.
+bool parse_media_range(Cursor& c, MediaType* out, SyntaxError* err);
+
+// Content-Encoding and Accept-Encoding values: coding *( SEMI param ).
+bool parse_coding(Cursor& c, std::string_view* out, SyntaxError* err);
+
+}  // namespace trunkline::sip

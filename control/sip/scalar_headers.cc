@@ -1,0 +1,143 @@
+#include "control/sip/scalar_headers.h"
+
+#include "control/sip/params.h"
+
+namespace trunkline::sip {
+namespace {
+
+bool parse_number(std::string_view value, std::uint64_t max, std::uint64_t* out, SyntaxError* err,
+                  const char* what_too_big) {
+  Cursor c(value);
+  std::string_view digits = c.take_while(kDigit);
+  if (digits.empty()) return c.fail(err, "expected a decimal number");
+  if (!c.done()) return c.fail(err, "unexpected character after number");
+  if (!parse_decimal(digits, max, out)) {
+    c.set_pos(digits.data());
+    return c.fail(err, what_too_big);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_cseq(std::string_view value, CSeq* out, SyntaxError* err) {
+  Cursor c(value);
+  std::string_view digits = c.take_while(kDigit);
+  if (digits.empty()) return c.fail(err, "CSeq must start with a sequence number");
+  std::uint64_t n = 0;
+  if (!parse_decimal(digits, kMaxCSeq, &n)) {
+    c.set_pos(digits.data());
+    return c.fail(err, "CSeq number not below 2^31");
+  }
+  if (c.skip_lws() == 0) return c.fail(err, "expected white space after CSeq number");
+  if (!parse_token(c, &out->method, err, "expected method in CSeq")) return false;
+  c.skip_lws();
+  if (!c.done()) return c.fail(err, "unexpected character after CSeq method");
+  out->number = static_cast<std::uint32_t>(n);
+  out->method_id = lookup_method(out->method);
+  return true;
+}
+
+bool parse_call_id(std::string_view value, SyntaxError* err) {
+  Cursor c(value);
+  if (c.take_while(kWord).empty()) return c.fail(err, "Call-ID must start with a word");
+  if (c.consume('@') && c.take_while(kWord).empty())
+    return c.fail(err, "expected word after '@' in Call-ID");
+  if (!c.done()) return c.fail(err, "invalid character in Call-ID");
+  return true;
+}
+
+bool parse_max_forwards(std::string_view value, std::uint8_t* out, SyntaxError* err) {
+  std::uint64_t v = 0;
+  if (!parse_number(value, 255, &v, err, "Max-Forwards above 255")) return false;
+  *out = static_cast<std::uint8_t>(v);
+  return true;
+}
+
+bool parse_content_length(std::string_view value, std::uint32_t* out, SyntaxError* err) {
+  std::uint64_t v = 0;
+  if (!parse_number(value, 0xFFFFFFFFu, &v, err, "Content-Length above 2^32-1")) return false;
+  *out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+bool parse_delta_seconds(std::string_view value, std::uint32_t* out, SyntaxError* err) {
+  std::uint64_t v = 0;
+  if (!parse_number(value, 0xFFFFFFFFu, &v, err, "delta-seconds above 2^32-1")) return false;
+  *out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+bool parse_retry_after(std::string_view value, std::uint32_t* out, SyntaxError* err) {
+  Cursor c(value);
+  std::string_view digits = c.take_while(kDigit);
+  std::uint64_t v = 0;
+  if (digits.empty()) return c.fail(err, "expected delta-seconds");
+  if (!parse_decimal(digits, 0xFFFFFFFFu, &v)) {
+    c.set_pos(digits.data());
+    return c.fail(err, "delta-seconds above 2^32-1");
+  }
+  *out = static_cast<std::uint32_t>(v);
+  c.skip_lws();
+  if (c.consume('(')) {
+    // comment = LPAREN *(ctext / quoted-pair / comment) RPAREN
+    int depth = 1;
+    while (!c.done() && depth > 0) {
+      char ch = c.peek();
+      if (ch == '\\') {
+        if (c.pos() + 1 >= c.end()) break;
+        c.advance(2);
+        continue;
+      }
+      if (ch == '(') ++depth;
+      if (ch == ')') --depth;
+      c.advance();
+    }
+    if (depth != 0) return c.fail(err, "unterminated comment");
+  }
+  Param p;
+  while (c.consume_separator(';'))
+    if (!parse_generic_param(c, &p, err)) return false;
+  c.skip_lws();
+  if (!c.done()) return c.fail(err, "unexpected character in Retry-After");
+  return true;
+}
+
+bool parse_date(std::string_view value, SipDate* out, SyntaxError* err) {
+  static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  Cursor c(value);
+  auto two_digits = [&](int* v) {
+    if (!is(c.peek(), kDigit) || !is(c.peek(1), kDigit)) return false;
+    *v = (c.peek() - '0') * 10 + (c.peek(1) - '0');
+    c.advance(2);
+    return true;
+  };
+  std::string_view day = c.rest().substr(0, 3);
+  bool day_ok = false;
+  for (auto d : kDays) day_ok = day_ok || day == d;
+  if (!day_ok) return c.fail(err, "expected day of week in Date");
+  c.advance(3);
+  if (!c.consume(',') || !c.consume(' ')) return c.fail(err, "expected \", \" after day in Date");
+  if (!two_digits(&out->day) || !c.consume(' ')) return c.fail(err, "expected 2-digit day in Date");
+  std::string_view month = c.rest().substr(0, 3);
+  out->month = 0;
+  for (int i = 0; i < 12; ++i)
+    if (month == kMonths[i]) out->month = i + 1;
+  if (out->month == 0) return c.fail(err, "expected month in Date");
+  c.advance(3);
+  int hi = 0, lo = 0;
+  if (!c.consume(' ') || !two_digits(&hi) || !two_digits(&lo) || !c.consume(' '))
+    return c.fail(err, "expected 4-digit year in Date");
+  out->year = hi * 100 + lo;
+  if (!two_digits(&out->hour) || !c.consume(':') || !two_digits(&out->minute) || !c.consume(':') ||
+      !two_digits(&out->second))
+    return c.fail(err, "expected hh:mm:ss in Date");
+  if (out->day < 1 || out->day > 31 || out->hour > 23 || out->minute > 59 || out->second > 60)
+    return c.fail(err, "Date field out of range");
+  if (!c.consume(' ') || c.rest() != "GMT") return c.fail(err, "Date time zone must be GMT");
+  return true;
+}
+
+}  // namespace trunkline::sip

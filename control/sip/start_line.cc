@@ -1,0 +1,112 @@
+#include "control/sip/start_line.h"
+
+namespace trunkline::sip {
+namespace {
+
+// SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (the literal is case-insensitive).
+bool is_sip_version(std::string_view v) {
+  if (v.size() < 7 || !iequals(v.substr(0, 4), "SIP/")) return false;
+  std::size_t dot = v.find('.', 4);
+  if (dot == std::string_view::npos || dot == 4 || dot + 1 == v.size()) return false;
+  for (std::size_t i = 4; i < v.size(); ++i)
+    if (i != dot && !is(v[i], kDigit)) return false;
+  return true;
+}
+
+bool is_sip_2_0(std::string_view v) { return iequals(v, "SIP/2.0"); }
+
+}  // namespace
+
+bool looks_like_status_line(std::string_view line) {
+  return line.size() > 4 && iequals(line.substr(0, 4), "SIP/") && is(line[4], kDigit);
+}
+
+bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* err,
+                        bool* wrong_version) {
+  *wrong_version = false;
+  Cursor c(line);
+  out->method = c.take_token();
+  if (out->method.empty()) return c.fail(err, "expected request method");
+  if (!c.at(' ')) return c.fail(err, "invalid character in request method");
+  out->method_id = lookup_method(out->method);
+  c.advance();
+  if (c.at(' ') || c.at('\t'))
+    return c.fail(err, "more than one SP between method and Request-URI");
+  std::size_t last_sp = line.rfind(' ');
+  const char* uri_begin = c.pos();
+  const char* version_begin = line.data() + last_sp + 1;
+  if (version_begin <= uri_begin) {
+    c.set_pos(line.data() + line.size());
+    return c.fail(err, "expected SP and SIP version after Request-URI");
+  }
+  if (version_begin == line.data() + line.size()) {
+    c.set_pos(line.data() + last_sp);
+    return c.fail(err, "white space after SIP version");
+  }
+  std::string_view uri_text(uri_begin, static_cast<std::size_t>(version_begin - 1 - uri_begin));
+  if (uri_text.empty()) return c.fail(err, "empty Request-URI");
+  if (uri_text.back() == ' ' || uri_text.back() == '\t') {
+    c.set_pos(uri_text.data() + uri_text.size() - 1);
+    return c.fail(err, "more than one SP between Request-URI and SIP version");
+  }
+  for (const char& ch : uri_text) {
+    if (ch == ' ' || ch == '\t') {
+      c.set_pos(&ch);
+      return c.fail(err, "white space inside Request-URI");
+    }
+  }
+  if (uri_text.front() == '<') return c.fail(err, "Request-URI enclosed in '<' '>'");
+  if (!parse_uri(uri_text, &out->uri, err)) return false;
+  if (out->uri.has_headers) {
+    c.set_pos(out->uri.headers.data() - 1);
+    return c.fail(err, "headers in Request-URI");
+  }
+  out->version = std::string_view(
+      version_begin, static_cast<std::size_t>(line.data() + line.size() - version_begin));
+  c.set_pos(version_begin);
+  if (!is_sip_version(out->version)) return c.fail(err, "invalid SIP version");
+  if (!is_sip_2_0(out->version)) {
+    *wrong_version = true;
+    return c.fail(err, "SIP version not supported");
+  }
+  return true;
+}
+
+bool parse_status_line(std::string_view line, StatusLine* out, SyntaxError* err) {
+  Cursor c(line);
+  std::size_t sp = line.find(' ');
+  if (sp == std::string_view::npos) {
+    c.set_pos(line.data() + line.size());
+    return c.fail(err, "expected SP after SIP version");
+  }
+  out->version = line.substr(0, sp);
+  if (!is_sip_version(out->version)) return c.fail(err, "invalid SIP version");
+  if (!is_sip_2_0(out->version)) return c.fail(err, "SIP version not supported");
+  c.advance(sp + 1);
+  std::string_view digits = c.take_while(kDigit);
+  if (digits.size() != 3) {
+    c.set_pos(digits.data());
+    return c.fail(err, "status code is not three digits");
+  }
+  out->code = static_cast<std::uint16_t>((digits[0] - '0') * 100 + (digits[1] - '0') * 10 +
+                                         (digits[2] - '0'));
+  if (out->code < 100 || out->code > 699) {
+    c.set_pos(digits.data());
+    return c.fail(err, "status code outside 100-699");
+  }
+  if (!c.consume(' ')) return c.fail(err, "expected SP after status code");
+  out->reason = c.rest();
+  // Reason-Phrase: printable text, white space and UTF-8; accepted a little
+  // more widely than the ABNF (quotes, brackets) since dropping a response
+  // for its reason text helps no one.
+  for (const char& ch : out->reason) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if ((u < 0x20 && u != '\t') || u == 0x7F) {
+      c.set_pos(&ch);
+      return c.fail(err, "control character in reason phrase");
+    }
+  }
+  return true;
+}
+
+}  // namespace trunkline::sip

@@ -1,0 +1,150 @@
+#include "control/sip/uri.h"
+
+namespace trunkline::sip {
+namespace {
+
+// Checks the extent of one %-escaped component: all of `text` in `classes`.
+bool check_escaped(std::string_view text, std::uint32_t classes, SyntaxError* err,
+                   const char* detail) {
+  Cursor c(text);
+  std::string_view got;
+  if (!take_escaped(c, classes, &got, err)) return false;
+  if (!c.done()) return c.fail(err, detail);
+  return true;
+}
+
+bool parse_sip_uri(Cursor& c, Uri* out, SyntaxError* err) {
+  // userinfo: everything before the first "@" (neither host, port,
+  // parameters nor headers may hold an unescaped "@").
+  std::string_view rest = c.rest();
+  std::size_t at = rest.find('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    std::size_t colon = userinfo.find(':');
+    out->has_user = true;
+    out->user = userinfo.substr(0, colon);
+    if (out->user.empty()) return c.fail(err, "empty user part in URI");
+    if (!check_escaped(out->user, kUnreserved | kUserUnreserved, err,
+                       "invalid character in URI user part"))
+      return false;
+    if (colon != std::string_view::npos) {
+      out->has_password = true;
+      out->password = userinfo.substr(colon + 1);
+      if (!check_escaped(out->password, kUnreserved | kPasswordExtra, err,
+                         "invalid character in URI password"))
+        return false;
+    }
+    c.advance(at + 1);
+  }
+  if (!parse_host(c, &out->host, err)) return false;
+  if (c.consume(':')) {
+    if (!parse_port(c, &out->port, err)) return false;
+    out->has_port = true;
+  }
+  const char* params_start = c.pos();
+  while (c.consume(';')) {
+    Param p;
+    if (!parse_uri_param(c, &p, err)) return false;
+    if (iequals(p.name, "transport")) {
+      out->transport_param = p.value;
+    } else if (iequals(p.name, "user")) {
+      out->user_param = p.value;
+    } else if (iequals(p.name, "method")) {
+      out->method_param = p.value;
+    } else if (iequals(p.name, "maddr")) {
+      out->maddr_param = p.value;
+    } else if (iequals(p.name, "lr")) {
+      out->lr = true;
+    }
+  }
+  out->params =
+      UriParams(std::string_view(params_start, static_cast<std::size_t>(c.pos() - params_start)));
+  if (c.consume('?')) {
+    const char* headers_start = c.pos();
+    do {
+      std::string_view name;
+      std::string_view value;
+      if (!take_escaped(c, kHnvUnreserved | kUnreserved, &name, err)) return false;
+      if (name.empty()) return c.fail(err, "empty URI header name");
+      if (!c.consume('=')) return c.fail(err, "expected '=' in URI header");
+      if (!take_escaped(c, kHnvUnreserved | kUnreserved, &value, err)) return false;
+    } while (c.consume('&'));
+    out->has_headers = true;
+    out->headers =
+        std::string_view(headers_start, static_cast<std::size_t>(c.pos() - headers_start));
+  }
+  if (!c.done()) return c.fail(err, "unexpected character in SIP URI");
+  return true;
+}
+
+// RFC 3966: global-number ("+" digits) or local-number (with a
+// phone-context parameter), visual separators allowed.
+bool parse_tel_uri(Cursor& c, Uri* out, SyntaxError* err) {
+  const char* start = c.pos();
+  bool global = c.consume('+');
+  bool any_digit = false;
+  while (!c.done() && c.peek() != ';') {
+    char ch = c.peek();
+    if (global ? is(ch, kDigit) : is(ch, kPhoneLocal)) {
+      any_digit = true;
+    } else if (!is(ch, kPhoneVisual)) {
+      return c.fail(err, "invalid character in telephone number");
+    }
+    c.advance();
+  }
+  if (!any_digit) return c.fail(err, "telephone number has no digits");
+  out->number = std::string_view(start, static_cast<std::size_t>(c.pos() - start));
+  const char* params_start = c.pos();
+  bool phone_context = false;
+  while (c.consume(';')) {
+    std::string_view name = c.take_while(kAlpha | kDigit | kToken);
+    if (name.empty()) return c.fail(err, "empty tel URI parameter");
+    for (char ch : name)
+      if (!is(ch, kAlpha | kDigit) && ch != '-') return c.fail(err, "invalid tel parameter name");
+    if (iequals(name, "phone-context")) phone_context = true;
+    if (c.consume('=')) {
+      std::string_view value;
+      if (!take_escaped(c, kParamUnreserved | kUnreserved, &value, err)) return false;
+      if (value.empty()) return c.fail(err, "empty tel URI parameter value");
+    }
+  }
+  if (!c.done()) return c.fail(err, "unexpected character in tel URI");
+  if (!global && !phone_context) return c.fail(err, "local telephone number without phone-context");
+  out->params =
+      UriParams(std::string_view(params_start, static_cast<std::size_t>(c.pos() - params_start)));
+  return true;
+}
+
+}  // namespace
+
+bool parse_uri(std::string_view text, Uri* out, SyntaxError* err) {
+  *out = Uri{};
+  out->text = text;
+  Cursor c(text);
+  if (!is(c.peek(), kAlpha)) return c.fail(err, "URI scheme must start with a letter");
+  out->scheme = c.take_while(kSchemeChar);
+  if (!c.consume(':')) return c.fail(err, "expected ':' after URI scheme");
+  if (iequals(out->scheme, "sip")) {
+    out->kind = UriScheme::kSip;
+    return parse_sip_uri(c, out, err);
+  }
+  if (iequals(out->scheme, "sips")) {
+    out->kind = UriScheme::kSips;
+    return parse_sip_uri(c, out, err);
+  }
+  if (iequals(out->scheme, "tel")) {
+    out->kind = UriScheme::kTel;
+    return parse_tel_uri(c, out, err);
+  }
+  // absoluteURI: hier-part / opaque-part, both runs of uric (RFC 2396);
+  // "[" and "]" are admitted for IPv6 literals (RFC 2732).
+  out->kind = UriScheme::kOther;
+  out->opaque = c.rest();
+  if (out->opaque.empty()) return c.fail(err, "empty URI after scheme");
+  std::string_view got;
+  if (!take_escaped(c, kReserved | kUnreserved | kParamUnreserved, &got, err)) return false;
+  if (!c.done()) return c.fail(err, "invalid character in URI");
+  return true;
+}
+
+}  // namespace trunkline::sip
