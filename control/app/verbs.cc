@@ -4,6 +4,7 @@
 #include "control/app/serve_command.h"
 #include "control/sip/lint_command.h"
 #include "control/stats/stats_command.h"
+#include "recorder/tools/recording_commands.h"
 
 namespace trunkline::app {
 
@@ -15,6 +16,10 @@ const Verb* verbs() {
       {"acd simulate", "SCENARIO.toml [--seed N]",
        "simulate the ACD engine on a scenario; prints metrics as JSON", acd::run_simulate_command},
       {"sip lint", sip::kLintUsage, sip::kLintSummary, sip::lint_command},
+      {"recording verify", recorder::kRecordingVerifyUsage, recorder::kRecordingVerifySummary,
+       recorder::recording_verify_main},
+      {"recording export", recorder::kRecordingExportUsage, recorder::kRecordingExportSummary,
+       recorder::recording_export_main},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };
