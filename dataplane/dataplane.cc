@@ -5,6 +5,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "common/log.h"
 #include "dataplane/lcore/main_loop.h"
@@ -51,9 +52,31 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
                            c.dataplane.idle_polls_before_sleep, c.dataplane.idle_sleep_us};
     ctx->pool = dp->pool_;
     ctx->quit = &dp->quit_;
+    ctx->worker = static_cast<unsigned>(w);
     for (const Port& p : dp->ports_) {
       ctx->ports.push_back(PortQueue{p.id, p.tap, static_cast<std::uint16_t>(w), &p.ifc,
                                      &p.resolve4, &p.resolve6});
+    }
+    if (c.sip.port != 0) {
+      if (c.sip.shards > kMaxShards) return Error{"[sip] shards: at most 16"};
+      ctx->sip.port = c.sip.port;
+      ctx->sip.shards = c.sip.shards;
+      ctx->sip.retry_after_s = c.sip.retry_after_s;
+      for (unsigned s = 0; s < c.sip.shards; ++s) {
+        for (int dir = 0; dir < 2; ++dir) {
+          const std::string name =
+              std::string(dir == 0 ? "tl_sip_up_" : "tl_sip_dn_") + std::to_string(w) + "_" +
+              std::to_string(s);
+          rte_ring* r = rte_ring_create(name.c_str(), c.sip.queue_depth, rte_socket_id(),
+                                        RING_F_SP_ENQ | RING_F_SC_DEQ);
+          if (r == nullptr) {
+            return Error{"cannot create SIP ring " + name + ": " + rte_strerror(rte_errno) +
+                         " (lower [sip] queue_depth or raise [eal] memory_mb)"};
+          }
+          dp->rings_.push_back(r);
+          (dir == 0 ? ctx->sip.to_control : ctx->sip.from_control)[s] = r;
+        }
+      }
     }
     dp->contexts_.push_back(std::move(ctx));
   }
@@ -79,6 +102,12 @@ void Dataplane::stop() {
     running_ = false;
     TL_LOG(kInfo, "workers_stopped", "count=%zu", contexts_.size());
   }
+  for (rte_ring* r : rings_) {
+    void* m;
+    while (rte_ring_dequeue(r, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(r);
+  }
+  rings_.clear();
   for (const Port& p : ports_) close_port(p);
   ports_.clear();
   if (pool_ != nullptr) {
@@ -89,6 +118,16 @@ void Dataplane::stop() {
     rte_eal_cleanup();
     eal_up_ = false;
   }
+}
+
+rte_ring* Dataplane::sip_up(unsigned w, unsigned s) const {
+  return w < contexts_.size() && s < contexts_[w]->sip.shards ? contexts_[w]->sip.to_control[s]
+                                                               : nullptr;
+}
+
+rte_ring* Dataplane::sip_down(unsigned w, unsigned s) const {
+  return w < contexts_.size() && s < contexts_[w]->sip.shards ? contexts_[w]->sip.from_control[s]
+                                                               : nullptr;
 }
 
 std::vector<Dataplane::LcoreView> Dataplane::lcores() const {

@@ -11,6 +11,8 @@
 #include "dataplane/lcore/context.h"
 #include "dataplane/port/port.h"
 
+struct rte_ring;
+
 namespace trunkline::dataplane {
 
 class Dataplane {
@@ -31,12 +33,20 @@ class Dataplane {
   std::vector<LcoreView> lcores() const;
   const std::vector<Port>& ports() const { return ports_; }
 
+  // SIP steering rings between worker `w` and control shard `s` (null when
+  // SIP is off), and the packet pool control allocates its frames from.
+  rte_ring* sip_up(unsigned w, unsigned s) const;
+  rte_ring* sip_down(unsigned w, unsigned s) const;
+  unsigned workers() const { return static_cast<unsigned>(contexts_.size()); }
+  rte_mempool* pool() const { return pool_; }
+
  private:
   Dataplane() = default;
 
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<LcoreContext>> contexts_;
   rte_mempool* pool_ = nullptr;
+  std::vector<rte_ring*> rings_;  // every SIP ring, freed at stop
   std::atomic<bool> quit_{false};
   bool running_ = false;
   bool eal_up_ = false;

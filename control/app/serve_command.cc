@@ -12,6 +12,8 @@
 
 #include "common/log.h"
 #include "control/config/config.h"
+#include "control/sip/preparse.h"
+#include "control/sip/transport/udp_shard.h"
 #include "control/stats/control_server.h"
 #include "control/stats/snapshot.h"
 #include "control/store/sqlite_store.h"
@@ -28,6 +30,58 @@ Status make_parent_dir(const std::string& path, const char* what) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return Error{std::string(what) + " " + path + ": cannot create its directory: " + ec.message()};
   return Status::Ok();
+}
+
+using Shards = std::vector<std::unique_ptr<sip::UdpShard>>;
+
+// Starts one control shard per [sip] shards, linked to every worker lcore.
+Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp) {
+  Shards shards;
+  if (c.sip.port == 0) return shards;
+  for (unsigned s = 0; s < c.sip.shards; ++s) {
+    std::vector<sip::ShardLink> links;
+    for (unsigned w = 0; w < dp.workers(); ++w) {
+      links.push_back({static_cast<std::uint16_t>(w), dp.sip_up(w, s), dp.sip_down(w, s)});
+    }
+    shards.push_back(std::make_unique<sip::UdpShard>(s, std::move(links), dp.pool(), c.sip));
+    shards.back()->start();
+  }
+  return shards;
+}
+
+void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dataplane& dp) {
+  // Refusals of the dataplane's pre-parse, by reason.
+  const auto lcores = dp.lcores();
+  for (std::size_t i = 0; i < static_cast<std::size_t>(sip::PreparseResult::kCount); ++i) {
+    const auto r = static_cast<sip::PreparseResult>(i);
+    if (r == sip::PreparseResult::kOk || r == sip::PreparseResult::kKeepalive) continue;
+    stats::Row row{"dataplane_sip_refused_" + std::string(sip::preparse_result_name(r)),
+                   "SIP datagrams the pre-parse refused: " + std::string(sip::preparse_result_name(r)),
+                   {}, 0};
+    for (const auto& l : lcores) {
+      const std::uint64_t v = l.counters->sip_refused_by[i].load(std::memory_order_relaxed);
+      row.per_lcore.push_back(v);
+      row.total += v;
+    }
+    s.rows.push_back(std::move(row));
+  }
+  // Control shards: appliance-wide totals.
+#define TL_SHARD_ROW(name, help)                                                     \
+  {                                                                                  \
+    std::uint64_t v = 0;                                                             \
+    for (const auto& sh : shards) v += sh->counters().name.load(std::memory_order_relaxed); \
+    s.rows.push_back({"sip_" #name, help, {}, v});                                   \
+  }
+  TL_SIP_SHARD_COUNTERS(TL_SHARD_ROW)
+#undef TL_SHARD_ROW
+#define TL_TX_ROW(name, help)                                            \
+  {                                                                      \
+    std::uint64_t v = 0;                                                 \
+    for (const auto& sh : shards) v += sh->transaction_counters().name; \
+    s.rows.push_back({"sip_transaction_" #name, help, {}, v});           \
+  }
+  TL_SIP_TRANSACTION_COUNTERS(TL_TX_ROW)
+#undef TL_TX_ROW
 }
 
 stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
@@ -101,10 +155,13 @@ int run_serve(int argc, char** argv) {
     return 1;
   }
 
+  Shards shards = start_sip_shards(c, **dp);
+
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
   control.on("stats", [&](const std::string& format) {
     stats::Snapshot s = snapshot(**dp, **st, started);
+    add_sip_rows(s, shards, **dp);
     if (format == "json") return stats::format_json(s);
     if (format == "prometheus") return stats::format_prometheus(s);
     if (format.empty() || format == "text") return stats::format_text(s);
@@ -113,6 +170,7 @@ int run_serve(int argc, char** argv) {
   control.on("ping", [](const std::string&) { return std::string("pong\n"); });
   if (Status s = control.listen(); !s) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", s.error().message.c_str());
+    shards.clear();
     (*dp)->stop();
     return 1;
   }
@@ -142,6 +200,7 @@ int run_serve(int argc, char** argv) {
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());
   io.run();
+  shards.clear();  // the shards hold mbufs of the dataplane's pool: stop them first
   (*dp)->stop();
   TL_LOG(kInfo, "stopped", "uptime_s=%lld",
          static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(

@@ -159,7 +159,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
   r.only_keys(root, "",
-              {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "log"});
+              {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -251,6 +251,30 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     r.string(*t, "paths", "store", &c.store_path);
     r.string(*t, "paths", "control_socket", &c.control_socket);
     r.string(*t, "paths", "spool", &c.spool_dir);
+  }
+  if (const toml::table* t = r.table(root, "", "sip")) {
+    auto& s = c.sip;
+    r.only_keys(*t, "sip",
+                {"port", "shards", "queue_depth", "retry_after_s", "t1_ms", "t2_ms", "t4_ms",
+                 "test_responder"});
+    r.integer(*t, "sip", "port", &s.port, 0, 65535);
+    r.integer(*t, "sip", "shards", &s.shards, 1, 16);
+    r.integer(*t, "sip", "queue_depth", &s.queue_depth, 64, 1 << 20);
+    if ((s.queue_depth & (s.queue_depth - 1)) != 0) {
+      r.fail(t->get("queue_depth")->source(), "sip.queue_depth", "must be a power of two");
+    }
+    r.integer(*t, "sip", "retry_after_s", &s.retry_after_s, 1, 3600);
+    r.integer(*t, "sip", "t1_ms", &s.t1_ms, 50, 10000);
+    r.integer(*t, "sip", "t2_ms", &s.t2_ms, 500, 60000);
+    r.integer(*t, "sip", "t4_ms", &s.t4_ms, 500, 60000);
+    if (const toml::node* n = t->get("test_responder")) {
+      auto v = n->value_exact<bool>();
+      if (!v) {
+        r.fail(n->source(), "sip.test_responder", "expected true or false");
+      } else {
+        s.test_responder = *v;
+      }
+    }
   }
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});

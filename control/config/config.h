@@ -50,6 +50,19 @@ struct NeighbourConfig {
   std::uint32_t max_age_ms = 300000;    // stale entries unused this long are removed
 };
 
+struct SipConfig {
+  std::uint16_t port = 5060;           // UDP port the dataplane steers to control (0: off)
+  std::uint32_t shards = 1;            // control shard threads; a Call-ID always maps to one
+  std::uint32_t queue_depth = 1024;    // each dataplane <-> shard ring (power of two)
+  std::uint32_t retry_after_s = 30;    // Retry-After of the 503 sent when overloaded
+  std::uint32_t t1_ms = 500;           // RFC 3261 timers
+  std::uint32_t t2_ms = 4000;
+  std::uint32_t t4_ms = 5000;
+  // Answer INVITEs with 200 and BYEs in the dialog (for carrier and load
+  // tests before calls are routed); otherwise INVITE gets 480.
+  bool test_responder = false;
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -71,6 +84,8 @@ struct Config {
   std::string store_path = "/var/lib/trunkline/trunkline.db";
   std::string control_socket = "/run/trunkline/control.sock";
   std::string spool_dir = "/var/spool/trunkline";
+  // [sip]
+  SipConfig sip;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

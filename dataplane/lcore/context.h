@@ -10,6 +10,7 @@
 #include "dataplane/net/counters.h"
 #include "dataplane/net/interface.h"
 #include "dataplane/net/neighbour_table.h"
+#include "dataplane/sip/steering.h"
 
 struct rte_mempool;
 
@@ -39,12 +40,15 @@ struct alignas(64) LcoreContext {
       : lcore_id(lcore), neighbours(np, &counters) {}
 
   unsigned lcore_id;
+  unsigned worker = 0;  // index among the workers: the queue it polls on every port
   LoopParams loop;
   std::vector<PortQueue> ports;  // filled before launch, fixed after
   rte_mempool* pool = nullptr;   // for the probes this lcore originates
   const std::atomic<bool>* quit = nullptr;
   net::Counters counters;
   net::NeighbourTable neighbours;
+  SipSteering sip;
+  std::uint64_t now_ms = 0;  // of the current poll
   std::uint64_t next_housekeeping_tsc = 0;
 };
 

@@ -43,7 +43,7 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
   rte_mbuf* kernel[kMaxBurst];
   std::uint16_t nr = 0, nk = 0;
   std::uint64_t bytes = 0;
-  net::PathContext path{*pq.ifc, ctx.neighbours, c, now};
+  net::PathContext path{*pq.ifc, ctx.neighbours, c, now, ctx.sip.port};
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
     bytes += m->pkt_len;
@@ -66,6 +66,18 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
         } else {
           net::bump(c.to_kernel_dropped);
           rte_pktmbuf_free(m);
+        }
+        break;
+      case net::Verdict::kToControl:
+        switch (steer(ctx, m, buf)) {
+          case SteerResult::kQueued:
+            break;
+          case SteerResult::kReply:
+            replies[nr++] = m;
+            break;
+          case SteerResult::kDropped:
+            rte_pktmbuf_free(m);
+            break;
         }
         break;
       case net::Verdict::kDrop:
@@ -122,6 +134,7 @@ unsigned poll_once(LcoreContext& ctx) {
   const std::uint16_t burst = ctx.loop.burst_size;
   const std::uint64_t tsc = rte_get_timer_cycles();
   const std::uint64_t now = tsc * 1000 / rte_get_timer_hz();
+  ctx.now_ms = now;
   for (const PortQueue& pq : ctx.ports) {
     std::uint16_t n = rte_eth_rx_burst(pq.port, pq.queue, pkts, burst);
     if (n != 0) from_wire(ctx, pq, pkts, n, now);
@@ -136,6 +149,7 @@ unsigned poll_once(LcoreContext& ctx) {
     }
     total += n;
   }
+  if (ctx.sip.shards != 0) total += send_from_control(ctx);
   if (tsc >= ctx.next_housekeeping_tsc) {
     housekeeping(ctx, now);
     ctx.next_housekeeping_tsc = tsc + rte_get_timer_hz() * kHousekeepingMs / 1000;

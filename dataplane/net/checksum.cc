@@ -25,7 +25,27 @@ std::uint32_t ipv6_pseudo_sum(const std::uint8_t* ip6, std::size_t l4_len, std::
   return sum;
 }
 
+// Sum of the IPv4 pseudo-header: source, destination, protocol, length.
+std::uint32_t ipv4_pseudo_sum(const std::uint8_t* ip4, std::size_t l4_len, std::uint8_t proto) {
+  std::uint32_t sum = rte_raw_cksum(ip4 + 12, 8);
+  const std::uint16_t be[2] = {htons(proto), htons(static_cast<std::uint16_t>(l4_len))};
+  sum += rte_raw_cksum(be, 4);
+  return sum;
+}
+
 }  // namespace
+
+std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4,
+                               std::size_t l4_len, std::uint8_t protocol) {
+  std::uint32_t sum = ipv4_pseudo_sum(ip4, l4_len, protocol) + rte_raw_cksum(l4, l4_len);
+  return static_cast<std::uint16_t>(~fold(sum));
+}
+
+bool ipv4_l4_checksum_ok(const std::uint8_t* ip4, const std::uint8_t* l4, std::size_t l4_len,
+                         std::uint8_t protocol) {
+  std::uint32_t sum = ipv4_pseudo_sum(ip4, l4_len, protocol) + rte_raw_cksum(l4, l4_len);
+  return fold(sum) == 0xffff;
+}
 
 std::uint16_t internet_checksum(const void* data, std::size_t len) {
   // rte_raw_cksum sums 16-bit words in host order; the complement of the folded

@@ -24,4 +24,10 @@ std::uint16_t ipv6_l4_checksum(const std::uint8_t* ip6, const std::uint8_t* l4,
 bool ipv6_l4_checksum_ok(const std::uint8_t* ip6, const std::uint8_t* l4, std::size_t l4_len,
                          std::uint8_t next_header);
 
+// The same for IPv4 (RFC 768 pseudo-header) given the IPv4 header.
+std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4,
+                               std::size_t l4_len, std::uint8_t protocol);
+bool ipv4_l4_checksum_ok(const std::uint8_t* ip4, const std::uint8_t* l4, std::size_t l4_len,
+                         std::uint8_t protocol);
+
 }  // namespace trunkline::net

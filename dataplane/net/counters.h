@@ -44,6 +44,14 @@ namespace trunkline::net {
   X(to_kernel,             "frames passed to the kernel through the exception path")      \
   X(from_kernel,           "frames from the kernel sent to the wire")                     \
   X(to_kernel_dropped,     "frames for the kernel dropped: no exception path or TAP full") \
+  /* SIP steering */                                                                      \
+  X(sip_rx,                "SIP datagrams steered to a control shard")                    \
+  X(sip_keepalive,         "SIP keep-alives (CRLF) absorbed")                             \
+  X(sip_refused,           "SIP datagrams refused by the pre-parse (sip_refused_* by reason)") \
+  X(sip_queue_full,        "SIP datagrams dropped: the shard's ring was full")            \
+  X(sip_overload_503,      "new INVITEs answered 503 + Retry-After: shard ring full")     \
+  X(sip_tx,                "SIP messages from the control plane sent")                    \
+  X(sip_tx_no_neighbour,   "SIP messages from control dropped: next hop not resolved yet") \
   /* drops by reason */                                                                   \
   X(drop_truncated,        "dropped: frame shorter than its headers")                     \
   X(drop_bad_version,      "dropped: IP version field wrong for the ethertype")           \
@@ -64,10 +72,14 @@ namespace trunkline::net {
 // One instance per lcore, written by that lcore only. Relaxed atomics make
 // the control plane's concurrent reads well-defined; on x86 an increment is
 // an ordinary add.
+inline constexpr std::size_t kSipRefusalReasons = 32;
+
 struct alignas(64) Counters {
 #define TL_COUNTER_FIELD(name, help) std::atomic<std::uint64_t> name{0};
   TL_DATAPLANE_COUNTERS(TL_COUNTER_FIELD)
 #undef TL_COUNTER_FIELD
+  // Indexed by sip::PreparseResult; stats name them sip_refused_<reason>.
+  std::atomic<std::uint64_t> sip_refused_by[kSipRefusalReasons]{};
 };
 
 inline void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {

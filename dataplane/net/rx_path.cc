@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include <rte_udp.h>
+
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
 #include "dataplane/net/path.h"
@@ -45,8 +47,10 @@ Verdict ipv4(PathContext& p, PacketBuf& pkt) {
   switch (ip->next_proto_id) {
     case kIpProtoIcmp:
       return handle_icmp4(p, pkt, hlen);
-    case kIpProtoTcp:
     case kIpProtoUdp:
+      return handle_udp(p, pkt, static_cast<std::uint16_t>(kEthHdr + hlen),
+                        static_cast<std::uint16_t>(total - hlen), false);
+    case kIpProtoTcp:
       return Verdict::kToKernel;
     default:
       return drop(c.drop_unknown_protocol);
@@ -78,8 +82,11 @@ Verdict ipv6(PathContext& p, PacketBuf& pkt) {
       return Verdict::kToKernel;  // MLD and other link-scope multicast
     case kIp6Fragment:
       return drop(c.drop_fragment);
-    case kIpProtoTcp:
     case kIpProtoUdp:
+      if (!unicast_to_us) return Verdict::kToKernel;
+      return handle_udp(p, pkt, static_cast<std::uint16_t>(kEthHdr + sizeof(rte_ipv6_hdr)), payload,
+                        true);
+    case kIpProtoTcp:
     case kIp6HopByHop:  // MLD reports and queries carry a router alert option
     case kIp6Routing:
     case kIp6DestOpts:
@@ -90,6 +97,25 @@ Verdict ipv6(PathContext& p, PacketBuf& pkt) {
 }
 
 }  // namespace
+
+Verdict handle_udp(PathContext& p, PacketBuf& pkt, std::uint16_t l4, std::uint16_t l4_len,
+                   bool ipv6) {
+  Counters& c = p.counters;
+  if (l4_len < sizeof(rte_udp_hdr)) return drop(c.drop_truncated);
+  auto* udp = reinterpret_cast<rte_udp_hdr*>(pkt.data + l4);
+  const std::uint16_t udp_len = ntohs(udp->dgram_len);
+  if (udp_len < sizeof(rte_udp_hdr) || udp_len > l4_len) return drop(c.drop_bad_length);
+  if (p.sip_port == 0 || ntohs(udp->dst_port) != p.sip_port) return Verdict::kToKernel;
+  // The fast path owns this datagram, so it checks what the kernel would have.
+  const std::uint8_t* ip = pkt.data + kEthHdr;
+  const bool sum_ok = ipv6 ? ipv6_l4_checksum_ok(ip, pkt.data + l4, udp_len, kIpProtoUdp)
+                           : udp->dgram_cksum == 0 ||  // IPv4 allows "no checksum"
+                                 ipv4_l4_checksum_ok(ip, pkt.data + l4, udp_len, kIpProtoUdp);
+  if (!sum_ok) return drop(c.drop_bad_l4_checksum);
+  pkt.len = static_cast<std::uint16_t>(l4 + udp_len);
+  pkt.l4_payload = static_cast<std::uint16_t>(l4 + sizeof(rte_udp_hdr));
+  return Verdict::kToControl;
+}
 
 Verdict process_rx(PathContext& p, PacketBuf& pkt) {
   Counters& c = p.counters;

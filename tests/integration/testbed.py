@@ -27,7 +27,8 @@ class Testbed:
     PEER6 = "2001:db8:100::10"
     APP_MAC = "02:54:4c:00:00:01"
 
-    def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False):
+    def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False,
+                 sip=None):
         self.build_dir = os.path.abspath(build_dir)
         self.binary = os.path.join(self.build_dir, "trunkline")
         tag = name or "tl%d" % (os.getpid() % 100000)
@@ -38,6 +39,8 @@ class Testbed:
         self.exc_if = "tl-exc0"
         self.tag = tag
         self.neighbour = neighbour or {}
+        self.sip = {"port": 5060, "shards": 1, "test_responder": True}
+        self.sip.update(sip or {})
         self.workers = list(workers)
         self.capture = capture
         self.dir = tempfile.mkdtemp(prefix="trunkline-%s-" % tag)
@@ -113,6 +116,12 @@ ipv4 = ["{self.APP4}/24"]
 ipv6 = ["{self.APP6}/64"]
 resolve = ["{self.PEER4}", "{self.PEER6}"]
 kernel_interface = "{self.exc_if}"
+
+[sip]
+port = {self.sip["port"]}
+shards = {self.sip["shards"]}
+queue_depth = {self.sip.get("queue_depth", 1024)}
+test_responder = {str(self.sip["test_responder"]).lower()}
 
 [paths]
 store = "{self.dir}/trunkline.db"

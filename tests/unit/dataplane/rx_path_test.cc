@@ -158,8 +158,11 @@ TEST_F(RxPath, AddressingDecidesBeforeProtocol) {
 TEST_F(RxPath, TcpUdpOtherIcmpAndOptionsGoToTheKernel) {
   Frame tcp = ipv4(kPeer4, kOur4, kIpProtoTcp, std::vector<std::uint8_t>(20));
   EXPECT_EQ(run(tcp), Verdict::kToKernel);
-  Frame udp = ipv4(kPeer4, kOur4, kIpProtoUdp, std::vector<std::uint8_t>(8));
+  // UDP to a port the fast path does not serve (checksum 0: none, allowed on IPv4).
+  Frame udp = ipv4(kPeer4, kOur4, kIpProtoUdp, {0x13, 0x88, 0x1f, 0x90, 0, 8, 0, 0});
   EXPECT_EQ(run(udp), Verdict::kToKernel);
+  Frame bad_udp = ipv4(kPeer4, kOur4, kIpProtoUdp, {0x13, 0x88, 0x1f, 0x90, 0, 9, 0, 0});
+  EXPECT_EQ(run(bad_udp), Verdict::kDrop) << "UDP length past the IP payload";
   Frame unreach = ipv4(kPeer4, kOur4, kIpProtoIcmp, icmp_echo(3, 0, 0));
   EXPECT_EQ(run(unreach), Verdict::kToKernel);
   Frame opts = ipv4(kPeer4, kOur4, kIpProtoIcmp, icmp_echo(8, 1, 1), 4);
@@ -282,6 +285,43 @@ TEST_F(RxPath, ProbesAreWellFormed) {
   PacketBuf b{buf, n, sizeof buf};
   EXPECT_EQ(process_rx(p, b), Verdict::kReply);
   EXPECT_EQ(pc.nd_advert_out.load(), 1u);
+}
+
+}  // namespace
+}  // namespace trunkline::net
+
+namespace trunkline::net {
+namespace {
+
+using namespace testing;
+
+std::vector<std::uint8_t> udp(std::uint16_t sport, std::uint16_t dport, std::string_view payload) {
+  const std::uint16_t len = static_cast<std::uint16_t>(8 + payload.size());
+  std::vector<std::uint8_t> v = {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
+                                 static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
+                                 static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len), 0, 0};
+  v.insert(v.end(), payload.begin(), payload.end());
+  return v;
+}
+
+TEST(RxPathSip, SipPortGoesToControlWithItsPayloadAndChecksumIsChecked) {
+  Interface ifc = make_interface("t", kOurMac, {*Prefix4::parse("198.51.100.1/24")}, {});
+  Counters c;
+  NeighbourTable n(NeighbourParams{}, &c);
+  PathContext p{ifc, n, c, 0, 5060};
+  Frame f = ipv4(*Ip4::parse("198.51.100.10"), *Ip4::parse("198.51.100.1"), kIpProtoUdp,
+                 udp(5060, 5060, "OPTIONS sip:x SIP/2.0\r\n\r\n"));
+  // A real UDP checksum over the pseudo-header.
+  const std::uint16_t sum = ipv4_l4_checksum(f.bytes + 14, f.bytes + 34, f.u16(38), kIpProtoUdp);
+  f.put(40, sum);
+  PacketBuf b{f.bytes, f.len, sizeof f.bytes};
+  ASSERT_EQ(process_rx(p, b), Verdict::kToControl);
+  EXPECT_EQ(b.l4_payload, 42);
+  EXPECT_EQ(std::string_view(reinterpret_cast<char*>(f.bytes + 42), 7), "OPTIONS");
+  f.bytes[50] ^= 1;
+  PacketBuf b2{f.bytes, f.len, sizeof f.bytes};
+  EXPECT_EQ(process_rx(p, b2), Verdict::kDrop);
+  EXPECT_EQ(c.drop_bad_l4_checksum.load(), 1u);
 }
 
 }  // namespace

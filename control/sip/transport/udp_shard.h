@@ -1,0 +1,89 @@
+// A control shard: one thread that owns the SIP transactions of the Call-IDs
+// that hash to it. It takes whole datagrams (mbufs) from every worker lcore's
+// ring, parses and judges them, runs the transaction layer and its TU, and
+// hands what it sends back to the lcore the peer talks to, as a frame with
+// IP and UDP headers written (the lcore adds Ethernet once it knows the MAC).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "control/config/config.h"
+#include "control/sip/refusal.h"
+#include "control/sip/service/sip_service.h"
+#include "control/sip/transaction/transaction_layer.h"
+
+struct rte_mempool;
+struct rte_mbuf;
+struct rte_ring;
+
+namespace trunkline::sip {
+
+struct ShardLink {
+  std::uint16_t worker;
+  rte_ring* from_dataplane;  // lcore → this shard
+  rte_ring* to_dataplane;    // this shard → lcore
+};
+
+// clang-format off
+#define TL_SIP_SHARD_COUNTERS(X)                                                      \
+  X(datagrams,           "SIP datagrams taken from the dataplane")                    \
+  X(parse_refused,       "datagrams that did not parse or were refused by the rules") \
+  X(refusals_sent,       "stateless refusals sent (400, 420, 505 ...)")               \
+  X(sent,                "SIP messages handed to the dataplane")                      \
+  X(send_ring_full,      "SIP messages dropped: ring to the dataplane full")          \
+  X(send_alloc_failed,   "SIP messages dropped: no packet buffer")                    \
+  X(send_too_big,        "SIP messages dropped: larger than one UDP datagram")        \
+  X(options_answered,    "OPTIONS answered 200")                                      \
+  X(invites_answered,    "INVITEs answered by the test responder")                    \
+  X(invites_refused,     "INVITEs answered 480 (no routing yet)")                     \
+  X(byes_answered,       "BYEs answered 200")                                         \
+  X(transactions,        "transactions open now")
+// clang-format on
+
+class UdpShard final : public Transport {
+ public:
+  UdpShard(unsigned index, std::vector<ShardLink> links, rte_mempool* pool,
+           const config::SipConfig& cfg);
+  ~UdpShard() override;
+
+  void start();
+  void stop();
+
+  // Readable from any thread while the shard runs.
+#define TL_SHARD_COUNTER_FIELD(name, help) std::atomic<std::uint64_t> name{0};
+  struct Counters {
+    TL_SIP_SHARD_COUNTERS(TL_SHARD_COUNTER_FIELD)
+  };
+#undef TL_SHARD_COUNTER_FIELD
+  const Counters& counters() const { return counters_; }
+  // The transaction layer's counters, published once per loop.
+  TransactionCounters transaction_counters() const;
+
+  void send(const Peer& to, std::string_view bytes) override;
+
+ private:
+  void run();
+  void handle(rte_mbuf* m, std::uint16_t worker, std::uint64_t now);
+  void publish();
+
+  unsigned index_;
+  std::vector<ShardLink> links_;
+  rte_mempool* pool_;
+  config::SipConfig cfg_;
+  RefusalPolicy policy_;
+  std::uint64_t now_ms_ = 0;
+  SipService service_;
+  TransactionLayer layer_;
+  std::atomic<bool> quit_{false};
+  std::thread thread_;
+  Counters counters_;
+#define TL_TX_COUNTER_ATOMIC(name, help) std::atomic<std::uint64_t> tx_##name{0};
+  TL_SIP_TRANSACTION_COUNTERS(TL_TX_COUNTER_ATOMIC)
+#undef TL_TX_COUNTER_ATOMIC
+};
+
+}  // namespace trunkline::sip
