@@ -40,17 +40,16 @@ bool admit_at(RateLimit& limit, std::int64_t now_us, std::uint64_t* suppressed_o
 
 }  // namespace trunkline::log
 
-#define TL_LOG(lvl, event, ...)                                                   \
-  do {                                                                            \
-    if (::trunkline::log::Level::lvl >= ::trunkline::log::level()) {             \
-      static ::trunkline::log::RateLimit tl_log_limit_;                           \
-      std::uint64_t tl_log_suppressed_ = 0;                                       \
-      if (::trunkline::log::admit(tl_log_limit_, &tl_log_suppressed_)) {         \
-        if (tl_log_suppressed_ != 0)                                              \
-          ::trunkline::log::write(::trunkline::log::Level::kWarn, "log_suppressed", \
-                                  "count=%llu",                                   \
-                                  static_cast<unsigned long long>(tl_log_suppressed_)); \
-        ::trunkline::log::write(::trunkline::log::Level::lvl, event, __VA_ARGS__); \
-      }                                                                           \
-    }                                                                             \
+#define TL_LOG(lvl, event, ...)                                                                   \
+  do {                                                                                            \
+    if (::trunkline::log::Level::lvl >= ::trunkline::log::level()) {                              \
+      static ::trunkline::log::RateLimit tl_log_limit_;                                           \
+      std::uint64_t tl_log_suppressed_ = 0;                                                       \
+      if (::trunkline::log::admit(tl_log_limit_, &tl_log_suppressed_)) {                          \
+        if (tl_log_suppressed_ != 0)                                                              \
+          ::trunkline::log::write(::trunkline::log::Level::kWarn, "log_suppressed", "count=%llu", \
+                                  static_cast<unsigned long long>(tl_log_suppressed_));           \
+        ::trunkline::log::write(::trunkline::log::Level::lvl, event, __VA_ARGS__);                \
+      }                                                                                           \
+    }                                                                                             \
   } while (0)

@@ -29,8 +29,7 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
   dp->eal_up_ = true;
 
   dp->pool_ = rte_pktmbuf_pool_create("tl_pkts", c.dataplane.mbufs, c.dataplane.mbuf_cache, 0,
-                                      RTE_MBUF_DEFAULT_BUF_SIZE,
-                                      static_cast<int>(rte_socket_id()));
+                                      RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
   if (dp->pool_ == nullptr) {
     return Error{"cannot create the packet pool (" + std::to_string(c.dataplane.mbufs) +
                  " mbufs): " + rte_strerror(rte_errno) + "; raise [eal] memory_mb or lower " +
@@ -43,9 +42,8 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
     dp->ports_.push_back(std::move(*p));
   }
 
-  net::NeighbourParams np{c.neighbour.capacity, c.neighbour.reachable_ms,
-                          c.neighbour.retransmit_ms, c.neighbour.max_probes,
-                          c.neighbour.max_age_ms};
+  net::NeighbourParams np{c.neighbour.capacity, c.neighbour.reachable_ms, c.neighbour.retransmit_ms,
+                          c.neighbour.max_probes, c.neighbour.max_age_ms};
   for (std::size_t w = 0; w < c.worker_lcores.size(); ++w) {
     auto ctx = std::make_unique<LcoreContext>(c.worker_lcores[w], np);
     ctx->loop = LoopParams{static_cast<std::uint16_t>(c.dataplane.burst_size),
@@ -54,8 +52,8 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
     ctx->quit = &dp->quit_;
     ctx->worker = static_cast<unsigned>(w);
     for (const Port& p : dp->ports_) {
-      ctx->ports.push_back(PortQueue{p.id, p.tap, static_cast<std::uint16_t>(w), &p.ifc,
-                                     &p.resolve4, &p.resolve6});
+      ctx->ports.push_back(
+          PortQueue{p.id, p.tap, static_cast<std::uint16_t>(w), &p.ifc, &p.resolve4, &p.resolve6});
     }
     if (c.sip.port != 0) {
       if (c.sip.shards > kMaxShards) return Error{"[sip] shards: at most 16"};
@@ -64,9 +62,8 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
       ctx->sip.retry_after_s = c.sip.retry_after_s;
       for (unsigned s = 0; s < c.sip.shards; ++s) {
         for (int dir = 0; dir < 2; ++dir) {
-          const std::string name =
-              std::string(dir == 0 ? "tl_sip_up_" : "tl_sip_dn_") + std::to_string(w) + "_" +
-              std::to_string(s);
+          const std::string name = std::string(dir == 0 ? "tl_sip_up_" : "tl_sip_dn_") +
+                                   std::to_string(w) + "_" + std::to_string(s);
           rte_ring* r = rte_ring_create(name.c_str(), c.sip.queue_depth, rte_socket_id(),
                                         RING_F_SP_ENQ | RING_F_SC_DEQ);
           if (r == nullptr) {
@@ -122,12 +119,12 @@ void Dataplane::stop() {
 
 rte_ring* Dataplane::sip_up(unsigned w, unsigned s) const {
   return w < contexts_.size() && s < contexts_[w]->sip.shards ? contexts_[w]->sip.to_control[s]
-                                                               : nullptr;
+                                                              : nullptr;
 }
 
 rte_ring* Dataplane::sip_down(unsigned w, unsigned s) const {
   return w < contexts_.size() && s < contexts_[w]->sip.shards ? contexts_[w]->sip.from_control[s]
-                                                               : nullptr;
+                                                              : nullptr;
 }
 
 std::vector<Dataplane::LcoreView> Dataplane::lcores() const {

@@ -118,8 +118,8 @@ void BM_ForwardLoop(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(frames));
   state.counters["cycles_per_frame"] = frames ? static_cast<double>(cycles) / frames : 0;
   state.counters["to_kernel"] = static_cast<double>(ctx->counters.to_kernel.load());
-  state.counters["dropped"] = static_cast<double>(ctx->counters.tx_dropped.load() +
-                                                  ctx->counters.to_kernel_dropped.load());
+  state.counters["dropped"] =
+      static_cast<double>(ctx->counters.tx_dropped.load() + ctx->counters.to_kernel_dropped.load());
   close_ring_port(wire_port);
   close_ring_port(tap_port);
 }
@@ -134,9 +134,17 @@ BENCHMARK(BM_ForwardLoop)
 
 int main(int argc, char** argv) {
   std::string prefix = "tl-bench-" + std::to_string(getpid());
-  std::vector<std::string> eal = {"forwarding_loop", "--no-huge", "--no-pci", "--no-telemetry",
-                                  "-l",              "0",         "-m",       "256",
-                                  "--file-prefix",   prefix,      "--log-level=lib.eal:error"};
+  std::vector<std::string> eal = {"forwarding_loop",
+                                  "--no-huge",
+                                  "--no-pci",
+                                  "--no-telemetry",
+                                  "-l",
+                                  "0",
+                                  "-m",
+                                  "256",
+                                  "--file-prefix",
+                                  prefix,
+                                  "--log-level=lib.eal:error"};
   std::vector<char*> eargv;
   for (auto& a : eal) eargv.push_back(a.data());
   if (rte_eal_init(static_cast<int>(eargv.size()), eargv.data()) < 0) return 1;

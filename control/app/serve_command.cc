@@ -28,7 +28,8 @@ Status make_parent_dir(const std::string& path, const char* what) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Error{std::string(what) + " " + path + ": cannot create its directory: " + ec.message()};
+  if (ec)
+    return Error{std::string(what) + " " + path + ": cannot create its directory: " + ec.message()};
   return Status::Ok();
 }
 
@@ -55,9 +56,11 @@ void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dat
   for (std::size_t i = 0; i < static_cast<std::size_t>(sip::PreparseResult::kCount); ++i) {
     const auto r = static_cast<sip::PreparseResult>(i);
     if (r == sip::PreparseResult::kOk || r == sip::PreparseResult::kKeepalive) continue;
-    stats::Row row{"dataplane_sip_refused_" + std::string(sip::preparse_result_name(r)),
-                   "SIP datagrams the pre-parse refused: " + std::string(sip::preparse_result_name(r)),
-                   {}, 0};
+    stats::Row row{
+        "dataplane_sip_refused_" + std::string(sip::preparse_result_name(r)),
+        "SIP datagrams the pre-parse refused: " + std::string(sip::preparse_result_name(r)),
+        {},
+        0};
     for (const auto& l : lcores) {
       const std::uint64_t v = l.counters->sip_refused_by[i].load(std::memory_order_relaxed);
       row.per_lcore.push_back(v);
@@ -66,19 +69,19 @@ void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dat
     s.rows.push_back(std::move(row));
   }
   // Control shards: appliance-wide totals.
-#define TL_SHARD_ROW(name, help)                                                     \
-  {                                                                                  \
-    std::uint64_t v = 0;                                                             \
+#define TL_SHARD_ROW(name, help)                                                            \
+  {                                                                                         \
+    std::uint64_t v = 0;                                                                    \
     for (const auto& sh : shards) v += sh->counters().name.load(std::memory_order_relaxed); \
-    s.rows.push_back({"sip_" #name, help, {}, v});                                   \
+    s.rows.push_back({"sip_" #name, help, {}, v});                                          \
   }
   TL_SIP_SHARD_COUNTERS(TL_SHARD_ROW)
 #undef TL_SHARD_ROW
-#define TL_TX_ROW(name, help)                                            \
-  {                                                                      \
-    std::uint64_t v = 0;                                                 \
+#define TL_TX_ROW(name, help)                                           \
+  {                                                                     \
+    std::uint64_t v = 0;                                                \
     for (const auto& sh : shards) v += sh->transaction_counters().name; \
-    s.rows.push_back({"sip_transaction_" #name, help, {}, v});           \
+    s.rows.push_back({"sip_transaction_" #name, help, {}, v});          \
   }
   TL_SIP_TRANSACTION_COUNTERS(TL_TX_ROW)
 #undef TL_TX_ROW
@@ -98,11 +101,15 @@ stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
     }
     s.rows.push_back(std::move(r));
   }
-  const auto up = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::steady_clock::now() - started);
-  s.rows.push_back({"uptime_seconds", "seconds since the daemon started", {},
+  const auto up =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+  s.rows.push_back({"uptime_seconds",
+                    "seconds since the daemon started",
+                    {},
                     static_cast<std::uint64_t>(up.count())});
-  s.rows.push_back({"store_schema_version", "highest store migration applied", {},
+  s.rows.push_back({"store_schema_version",
+                    "highest store migration applied",
+                    {},
                     static_cast<std::uint64_t>(st.schema_version())});
   s.rows.push_back({"ports", "ports the dataplane serves", {}, dp.ports().size()});
   return s;
@@ -134,8 +141,8 @@ int run_serve(int argc, char** argv) {
   log::set_level(c.log_level);
   const auto started = std::chrono::steady_clock::now();
 
-  for (auto [path, what] : {std::pair{c.store_path, "store"},
-                            std::pair{c.control_socket, "control socket"}}) {
+  for (auto [path, what] :
+       {std::pair{c.store_path, "store"}, std::pair{c.control_socket, "control socket"}}) {
     if (Status s = make_parent_dir(path, what); !s) {
       TL_LOG(kError, "startup_failed", "reason=\"%s\"", s.error().message.c_str());
       return 1;

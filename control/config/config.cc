@@ -36,8 +36,7 @@ class Reader {
       bool ok = false;
       for (auto kn : known) ok = ok || kn == k.str();
       if (!ok) {
-        fail(k.source(), join(prefix, k.str()),
-             "unknown key (known here: " + list(known) + ")");
+        fail(k.source(), join(prefix, k.str()), "unknown key (known here: " + list(known) + ")");
       }
     }
   }
@@ -114,7 +113,8 @@ void read_port(Reader& r, const toml::table& t, const std::string& prefix, PortC
   r.string(t, prefix, "name", &p->name);
   r.string(t, prefix, "device", &p->device);
   if (p->name.empty()) r.fail(t.source(), prefix + ".name", "missing (every port needs a name)");
-  if (p->device.empty()) r.fail(t.source(), prefix + ".device", "missing (a vdev spec or PCI address)");
+  if (p->device.empty())
+    r.fail(t.source(), prefix + ".device", "missing (a vdev spec or PCI address)");
   if (const toml::node* n = t.get("mac")) {
     auto v = n->value_exact<std::string>();
     auto m = v ? net::MacAddr::parse(*v) : std::nullopt;
@@ -127,13 +127,15 @@ void read_port(Reader& r, const toml::table& t, const std::string& prefix, PortC
   }
   r.strings(t, prefix, "ipv4", [&](const std::string& s, const toml::node& n) {
     auto v = net::Prefix4::parse(s);
-    if (!v) return r.fail(n.source(), prefix + ".ipv4", "'" + s + "' is not an IPv4 address/prefix");
+    if (!v)
+      return r.fail(n.source(), prefix + ".ipv4", "'" + s + "' is not an IPv4 address/prefix");
     p->ipv4.push_back(*v);
   });
   r.strings(t, prefix, "ipv6", [&](const std::string& s, const toml::node& n) {
     auto v = net::Prefix6::parse(s);
     if (!v || v->addr.is_multicast() || v->addr.is_unspecified()) {
-      return r.fail(n.source(), prefix + ".ipv6", "'" + s + "' is not a unicast IPv6 address/prefix");
+      return r.fail(n.source(), prefix + ".ipv6",
+                    "'" + s + "' is not a unicast IPv6 address/prefix");
     }
     p->ipv6.push_back(*v);
   });
@@ -242,8 +244,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     r.integer(*t, "media", "port_min", &c.media_port_min, 1024, 65534);
     r.integer(*t, "media", "port_max", &c.media_port_max, 1025, 65535);
     if (!r.failed() && (c.media_port_min % 2 != 0 || c.media_port_max <= c.media_port_min)) {
-      r.fail(t->source(), "media",
-             "port_min must be even (RTP/RTCP pairs) and below port_max");
+      r.fail(t->source(), "media", "port_min must be even (RTP/RTCP pairs) and below port_max");
     }
   }
   if (const toml::table* t = r.table(root, "", "paths")) {

@@ -19,7 +19,7 @@ struct PortConfig {
   std::string name;    // operator's name for the port, e.g. "trunk0"
   std::string device;  // DPDK device: a vdev spec ("net_af_packet0,iface=veth0") or a PCI address
   bool has_mac = false;
-  net::MacAddr mac;    // the dataplane's MAC; default: the device's own
+  net::MacAddr mac;  // the dataplane's MAC; default: the device's own
   std::vector<net::Prefix4> ipv4;
   std::vector<net::Prefix6> ipv6;
   // Next hops the dataplane resolves itself and keeps fresh (gateways, SBC peers).
@@ -43,19 +43,19 @@ struct DataplaneConfig {
 };
 
 struct NeighbourConfig {
-  std::uint32_t capacity = 4096;        // entries per lcore (power of two)
-  std::uint32_t reachable_ms = 30000;   // confirmed entries go stale after this
-  std::uint32_t retransmit_ms = 1000;   // between probes of one address
-  std::uint32_t max_probes = 3;         // unanswered probes before giving up
-  std::uint32_t max_age_ms = 300000;    // stale entries unused this long are removed
+  std::uint32_t capacity = 4096;       // entries per lcore (power of two)
+  std::uint32_t reachable_ms = 30000;  // confirmed entries go stale after this
+  std::uint32_t retransmit_ms = 1000;  // between probes of one address
+  std::uint32_t max_probes = 3;        // unanswered probes before giving up
+  std::uint32_t max_age_ms = 300000;   // stale entries unused this long are removed
 };
 
 struct SipConfig {
-  std::uint16_t port = 5060;           // UDP port the dataplane steers to control (0: off)
-  std::uint32_t shards = 1;            // control shard threads; a Call-ID always maps to one
-  std::uint32_t queue_depth = 1024;    // each dataplane <-> shard ring (power of two)
-  std::uint32_t retry_after_s = 30;    // Retry-After of the 503 sent when overloaded
-  std::uint32_t t1_ms = 500;           // RFC 3261 timers
+  std::uint16_t port = 5060;         // UDP port the dataplane steers to control (0: off)
+  std::uint32_t shards = 1;          // control shard threads; a Call-ID always maps to one
+  std::uint32_t queue_depth = 1024;  // each dataplane <-> shard ring (power of two)
+  std::uint32_t retry_after_s = 30;  // Retry-After of the 503 sent when overloaded
+  std::uint32_t t1_ms = 500;         // RFC 3261 timers
   std::uint32_t t2_ms = 4000;
   std::uint32_t t4_ms = 5000;
   // Answer INVITEs with 200 and BYEs in the dialog (for carrier and load

@@ -64,9 +64,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open_with(const std::string& path,
                                                             std::span<const Migration> list) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -76,9 +76,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open_with(const std::string& p
   sqlite3_busy_timeout(db, 5000);
   // WAL: readers never block the writer; synchronous=FULL: a commit is on
   // disk before it returns, so an acknowledged record survives a crash.
-  if (Status s = exec(db,
-                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-                      path + ": configure the store");
+  if (Status s =
+          exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+               path + ": configure the store");
       !s) {
     return s.error();
   }
@@ -106,10 +106,12 @@ Status SqliteStore::migrate(std::span<const Migration> list) {
   }
   int expect = 1;
   for (const Migration& m : list) {
-    if (m.version != expect++) return Error{"migration list has a gap before " + std::string(m.name)};
+    if (m.version != expect++)
+      return Error{"migration list has a gap before " + std::string(m.name)};
     if (m.version <= current) continue;
     if (Status s = exec(db_, "BEGIN IMMEDIATE", "begin migration"); !s) return s;
-    Status applied = exec(db_, m.sql, "migration " + std::to_string(m.version) + " (" + m.name + ")");
+    Status applied =
+        exec(db_, m.sql, "migration " + std::to_string(m.version) + " (" + m.name + ")");
     if (applied) {
       Statement rec(db_, "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)");
       rec.bind(1, static_cast<std::int64_t>(m.version)).bind(2, std::string(m.name));

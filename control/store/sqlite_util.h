@@ -37,9 +37,7 @@ class Statement {
                            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
-  Error error(const std::string& what) const {
-    return Error{what + ": " + sqlite3_errmsg(db_)};
-  }
+  Error error(const std::string& what) const { return Error{what + ": " + sqlite3_errmsg(db_)}; }
 
  private:
   sqlite3* db_;

@@ -14,7 +14,6 @@ constexpr unsigned kMaxBurst = 256;
 constexpr std::uint64_t kHousekeepingMs = 100;
 constexpr std::uint32_t kAgeSlice = 256;  // neighbour entries aged per housekeeping pass
 
-
 // Sends `n` frames; frees and counts what the port refuses.
 void send(std::uint16_t port, std::uint16_t queue, rte_mbuf** pkts, std::uint16_t n,
           std::atomic<std::uint64_t>& sent, std::atomic<std::uint64_t>* bytes,
@@ -114,14 +113,16 @@ void housekeeping(LcoreContext& ctx, std::uint64_t now) {
       net::bump(counter);
     };
     for (net::Ip4 a : *pq.resolve4) {
-      probe(net::IpKey::of(a),
-            [&](std::uint8_t* out) { return net::build_arp_request(*pq.ifc, a, out); },
-            c.arp_request_out);
+      probe(
+          net::IpKey::of(a),
+          [&](std::uint8_t* out) { return net::build_arp_request(*pq.ifc, a, out); },
+          c.arp_request_out);
     }
     for (const net::Ip6& a : *pq.resolve6) {
-      probe(net::IpKey::of(a),
-            [&](std::uint8_t* out) { return net::build_neighbor_solicit(*pq.ifc, a, out); },
-            c.nd_solicit_out);
+      probe(
+          net::IpKey::of(a),
+          [&](std::uint8_t* out) { return net::build_neighbor_solicit(*pq.ifc, a, out); },
+          c.nd_solicit_out);
     }
   }
 }

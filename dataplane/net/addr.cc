@@ -51,9 +51,12 @@ Ip6 Ip6::solicited_node() const {
 
 Ip6 Ip6::link_local_from(const MacAddr& mac) {
   Ip6 a;
-  a.b = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-         static_cast<std::uint8_t>(mac.b[0] ^ 0x02), mac.b[1], mac.b[2], 0xff, 0xfe,
-         mac.b[3], mac.b[4], mac.b[5]};
+  a.b = {0xfe,     0x80,     0,
+         0,        0,        0,
+         0,        0,        static_cast<std::uint8_t>(mac.b[0] ^ 0x02),
+         mac.b[1], mac.b[2], 0xff,
+         0xfe,     mac.b[3], mac.b[4],
+         mac.b[5]};
   return a;
 }
 

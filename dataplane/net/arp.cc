@@ -18,8 +18,7 @@ Verdict handle_arp(PathContext& p, PacketBuf& pkt) {
   auto* eth = reinterpret_cast<rte_ether_hdr*>(pkt.data);
   auto* arp = reinterpret_cast<rte_arp_hdr*>(pkt.data + kEthHdr);
   if (arp->arp_hardware != htons(RTE_ARP_HRD_ETHER) ||
-      arp->arp_protocol != htons(RTE_ETHER_TYPE_IPV4) || arp->arp_hlen != 6 ||
-      arp->arp_plen != 4) {
+      arp->arp_protocol != htons(RTE_ETHER_TYPE_IPV4) || arp->arp_hlen != 6 || arp->arp_plen != 4) {
     bump(c.drop_bad_arp);
     return Verdict::kDrop;
   }

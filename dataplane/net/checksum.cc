@@ -35,8 +35,8 @@ std::uint32_t ipv4_pseudo_sum(const std::uint8_t* ip4, std::size_t l4_len, std::
 
 }  // namespace
 
-std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4,
-                               std::size_t l4_len, std::uint8_t protocol) {
+std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4, std::size_t l4_len,
+                               std::uint8_t protocol) {
   std::uint32_t sum = ipv4_pseudo_sum(ip4, l4_len, protocol) + rte_raw_cksum(l4, l4_len);
   return static_cast<std::uint16_t>(~fold(sum));
 }
@@ -60,8 +60,8 @@ std::uint16_t ipv4_header_checksum(const std::uint8_t* ip, std::size_t header_le
   return static_cast<std::uint16_t>(~fold(sum));
 }
 
-std::uint16_t ipv6_l4_checksum(const std::uint8_t* ip6, const std::uint8_t* l4,
-                               std::size_t l4_len, std::uint8_t next_header) {
+std::uint16_t ipv6_l4_checksum(const std::uint8_t* ip6, const std::uint8_t* l4, std::size_t l4_len,
+                               std::uint8_t next_header) {
   std::uint32_t sum = ipv6_pseudo_sum(ip6, l4_len, next_header) + rte_raw_cksum(l4, l4_len);
   return static_cast<std::uint16_t>(~fold(sum));
 }

@@ -19,14 +19,14 @@ bool checksum_ok(const void* data, std::size_t len);
 
 // Checksum of an IPv6 upper-layer packet (RFC 8200 §8.1 pseudo-header) given
 // the IPv6 header and `l4_len` bytes at `l4`, with the checksum field zero.
-std::uint16_t ipv6_l4_checksum(const std::uint8_t* ip6, const std::uint8_t* l4,
-                               std::size_t l4_len, std::uint8_t next_header);
+std::uint16_t ipv6_l4_checksum(const std::uint8_t* ip6, const std::uint8_t* l4, std::size_t l4_len,
+                               std::uint8_t next_header);
 bool ipv6_l4_checksum_ok(const std::uint8_t* ip6, const std::uint8_t* l4, std::size_t l4_len,
                          std::uint8_t next_header);
 
 // The same for IPv4 (RFC 768 pseudo-header) given the IPv4 header.
-std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4,
-                               std::size_t l4_len, std::uint8_t protocol);
+std::uint16_t ipv4_l4_checksum(const std::uint8_t* ip4, const std::uint8_t* l4, std::size_t l4_len,
+                               std::uint8_t protocol);
 bool ipv4_l4_checksum_ok(const std::uint8_t* ip4, const std::uint8_t* l4, std::size_t l4_len,
                          std::uint8_t protocol);
 

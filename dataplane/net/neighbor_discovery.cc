@@ -61,8 +61,8 @@ Verdict handle_neighbor_solicit(PathContext& p, PacketBuf& pkt) {
   if (target.is_multicast()) return bad_nd(c);
   MacAddr sllao;
   bool has_sllao = false;
-  if (!find_link_addr(ip6 + sizeof(rte_ipv6_hdr) + sizeof(NdMessage),
-                      l4_len - sizeof(NdMessage), kNdOptSourceLinkAddr, &sllao, &has_sllao)) {
+  if (!find_link_addr(ip6 + sizeof(rte_ipv6_hdr) + sizeof(NdMessage), l4_len - sizeof(NdMessage),
+                      kNdOptSourceLinkAddr, &sllao, &has_sllao)) {
     return bad_nd(c);
   }
   const bool dad = src.is_unspecified();
@@ -115,8 +115,8 @@ Verdict handle_neighbor_advert(PathContext& p, PacketBuf& pkt) {
   if (na->code != 0 || target.is_multicast()) return bad_nd(c);
   MacAddr tllao;
   bool has_tllao = false;
-  if (!find_link_addr(ip6 + sizeof(rte_ipv6_hdr) + sizeof(NdMessage),
-                      l4_len - sizeof(NdMessage), kNdOptTargetLinkAddr, &tllao, &has_tllao)) {
+  if (!find_link_addr(ip6 + sizeof(rte_ipv6_hdr) + sizeof(NdMessage), l4_len - sizeof(NdMessage),
+                      kNdOptTargetLinkAddr, &tllao, &has_tllao)) {
     return bad_nd(c);
   }
   if (p.ifc.owns(target)) {

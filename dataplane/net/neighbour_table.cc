@@ -151,7 +151,7 @@ void NeighbourTable::age(std::uint64_t now_ms, std::uint32_t budget) {
           remove_at(i);
           age_cursor_ = i;
         } else if (now_ms - e.used_ms >= params_.max_age_ms &&
-            now_ms - e.confirmed_ms >= params_.max_age_ms) {
+                   now_ms - e.confirmed_ms >= params_.max_age_ms) {
           bump(counters_->neigh_expired);
           remove_at(i);
           age_cursor_ = i;

@@ -28,7 +28,7 @@ struct Neighbour {
   IpKey ip;
   MacAddr mac;
   NeighState state = NeighState::kEmpty;
-  std::uint8_t probes = 0;       // probes sent since the last confirmation
+  std::uint8_t probes = 0;  // probes sent since the last confirmation
   std::uint64_t confirmed_ms = 0;
   std::uint64_t probed_ms = 0;
   std::uint64_t used_ms = 0;

@@ -9,17 +9,17 @@ namespace trunkline::net {
 
 struct PacketBuf {
   std::uint8_t* data;
-  std::uint16_t len;   // bytes of frame
-  std::uint16_t room;  // bytes usable from data (len <= room)
+  std::uint16_t len;             // bytes of frame
+  std::uint16_t room;            // bytes usable from data (len <= room)
   std::uint16_t l4_payload = 0;  // kToControl: offset of the UDP payload
 };
 
 // What the dataplane does with a frame after the packet path has seen it.
 enum class Verdict : std::uint8_t {
-  kDrop,      // counted by reason; the buffer is freed
-  kReply,     // rewritten in place; send it out of the port it came in on
-  kToKernel,  // pass it to the kernel through the exception path
-  kToControl, // a SIP datagram for the control plane (UDP checked, payload at l4_payload)
+  kDrop,       // counted by reason; the buffer is freed
+  kReply,      // rewritten in place; send it out of the port it came in on
+  kToKernel,   // pass it to the kernel through the exception path
+  kToControl,  // a SIP datagram for the control plane (UDP checked, payload at l4_payload)
 };
 
 }  // namespace trunkline::net

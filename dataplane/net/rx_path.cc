@@ -1,9 +1,8 @@
 // process_rx: Ethernet and IP validation and dispatch (see path.h).
 #include <arpa/inet.h>
+#include <rte_udp.h>
 
 #include <cstring>
-
-#include <rte_udp.h>
 
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
@@ -72,8 +71,8 @@ Verdict ipv6(PathContext& p, PacketBuf& pkt) {
   if (src.is_multicast() || p.ifc.owns(src)) return drop(c.drop_bad_source);
 
   const bool unicast_to_us = p.ifc.owns(dst);
-  const bool nd_group = dst.is_multicast() &&
-                        (p.ifc.is_our_solicited_node(dst) || dst == kAllNodes);
+  const bool nd_group =
+      dst.is_multicast() && (p.ifc.is_our_solicited_node(dst) || dst == kAllNodes);
   if (!unicast_to_us && !dst.is_multicast()) return drop(c.drop_not_for_us);
 
   switch (ip->proto) {

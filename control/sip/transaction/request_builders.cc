@@ -10,7 +10,8 @@ namespace {
 void copy_routing(const Message& invite, std::string_view method, MessageWriter& w) {
   w.request_line(method, invite.request_line().uri.text);
   w.via(invite.top_via());
-  for (const HeaderField* r = invite.find(HeaderId::kRoute); r != nullptr; r = invite.find_next(r)) {
+  for (const HeaderField* r = invite.find(HeaderId::kRoute); r != nullptr;
+       r = invite.find_next(r)) {
     w.header(HeaderId::kRoute, r->value);
   }
   w.address(HeaderId::kFrom, invite.from().addr);

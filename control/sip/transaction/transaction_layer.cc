@@ -28,7 +28,8 @@ bool is_final(int code) { return code >= 200; }
 
 std::string server_key(const Message& request, bool as_invite) {
   const Via& v = request.top_via();
-  const std::string_view method = as_invite ? std::string_view("INVITE") : request.request_line().method;
+  const std::string_view method =
+      as_invite ? std::string_view("INVITE") : request.request_line().method;
   if (v.has_rfc3261_branch()) {
     return "S|" + std::string(v.branch) + "|" + sent_by(v) + "|" + std::string(method);
   }
@@ -61,7 +62,9 @@ std::string TransactionLayer::new_branch() {
   return buf;
 }
 
-void TransactionLayer::send(const Tx& tx, const std::string& bytes) { transport_.send(tx.peer, bytes); }
+void TransactionLayer::send(const Tx& tx, const std::string& bytes) {
+  transport_.send(tx.peer, bytes);
+}
 
 TransactionLayer::Tx& TransactionLayer::create(Kind kind, std::string key, const Peer& peer,
                                                std::string request) {
@@ -138,7 +141,8 @@ Status TransactionLayer::respond(TxId id, std::string response, int code, std::u
   if (tx.state != State::kTrying && tx.state != State::kProceeding) {
     return Error{"transaction " + std::to_string(id) + " already has a final response"};
   }
-  if (code < 100 || code > 699) return Error{"status code " + std::to_string(code) + " out of range"};
+  if (code < 100 || code > 699)
+    return Error{"status code " + std::to_string(code) + " out of range"};
   send(tx, response);
   tx.last_response = std::move(response);
   if (!is_final(code)) {
@@ -163,8 +167,8 @@ Status TransactionLayer::respond(TxId id, std::string response, int code, std::u
   } else {
     tx.state = State::kCompleted;
     tx.interval_ms = timers_.t1_ms;
-    tx.retransmit_at = now + tx.interval_ms;           // timer G
-    tx.timeout_at = now + 64ull * timers_.t1_ms;       // timer H
+    tx.retransmit_at = now + tx.interval_ms;      // timer G
+    tx.timeout_at = now + 64ull * timers_.t1_ms;  // timer H
   }
   schedule(tx);
   return Status::Ok();
@@ -181,7 +185,8 @@ void TransactionLayer::receive_ack(const Message& msg, const Peer& from, std::ui
       schedule(tx);
       return;
     }
-    if (tx.kind == Kind::kInviteServer && tx.state == State::kConfirmed) return;  // ACK retransmitted
+    if (tx.kind == Kind::kInviteServer && tx.state == State::kConfirmed)
+      return;  // ACK retransmitted
   }
   // An ACK for a 2xx has a transaction of its own; it ends our 2xx retransmission.
   const std::string ack_key =
@@ -239,11 +244,13 @@ Result<TxId> TransactionLayer::request(std::string bytes, const Peer& to, std::u
     return Error{"only requests other than ACK start a client transaction"};
   }
   if (!msg.top_via().has_rfc3261_branch()) return Error{"the top Via needs an RFC 3261 branch"};
-  std::string key = "C|" + std::string(msg.top_via().branch) + "|" +
-                    std::string(msg.request_line().method);
-  if (by_key_.count(key) != 0) return Error{"branch " + std::string(msg.top_via().branch) + " is in use"};
+  std::string key =
+      "C|" + std::string(msg.top_via().branch) + "|" + std::string(msg.request_line().method);
+  if (by_key_.count(key) != 0)
+    return Error{"branch " + std::string(msg.top_via().branch) + " is in use"};
   const bool invite = msg.method() == Method::kInvite;
-  Tx& tx = create(invite ? Kind::kInviteClient : Kind::kClient, std::move(key), to, std::move(bytes));
+  Tx& tx =
+      create(invite ? Kind::kInviteClient : Kind::kClient, std::move(key), to, std::move(bytes));
   ++counters_.client_created;
   tx.state = invite ? State::kCalling : State::kTrying;
   tx.interval_ms = timers_.t1_ms;
@@ -338,9 +345,8 @@ void TransactionLayer::fire(Tx& tx, std::uint64_t now) {
     const bool server = tx.kind == Kind::kInviteServer;
     send(tx, server ? tx.last_response : tx.request);
     // A doubles without a ceiling; E, G and the 2xx retransmission stop at T2.
-    tx.interval_ms = tx.kind == Kind::kInviteClient
-                         ? tx.interval_ms * 2
-                         : std::min(tx.interval_ms * 2, timers_.t2_ms);
+    tx.interval_ms = tx.kind == Kind::kInviteClient ? tx.interval_ms * 2
+                                                    : std::min(tx.interval_ms * 2, timers_.t2_ms);
     tx.retransmit_at = now + tx.interval_ms;
     schedule(tx);
   }
@@ -364,13 +370,20 @@ std::string_view TransactionLayer::state_name(TxId id) const {
   auto it = txs_.find(id);
   if (it == txs_.end()) return "";
   switch (it->second.state) {
-    case State::kCalling: return "calling";
-    case State::kTrying: return "trying";
-    case State::kProceeding: return "proceeding";
-    case State::kAccepted: return "accepted";
-    case State::kCompleted: return "completed";
-    case State::kConfirmed: return "confirmed";
-    case State::kTerminated: return "terminated";
+    case State::kCalling:
+      return "calling";
+    case State::kTrying:
+      return "trying";
+    case State::kProceeding:
+      return "proceeding";
+    case State::kAccepted:
+      return "accepted";
+    case State::kCompleted:
+      return "completed";
+    case State::kConfirmed:
+      return "confirmed";
+    case State::kTerminated:
+      return "terminated";
   }
   return "";
 }

@@ -99,13 +99,13 @@ class TransactionLayer {
     std::string key;
     std::string ack_key;  // INVITE server with a 2xx: Call-ID + CSeq the ACK carries
     Peer peer;
-    std::string request;        // the request received (server) or sent (client)
-    std::string last_response;  // server: what a retransmitted request gets
-    std::string ack;            // INVITE client: the ACK for the non-2xx final
-    std::uint32_t interval_ms = 0;      // current retransmission interval
-    std::uint64_t retransmit_at = 0;    // 0: off
-    std::uint64_t timeout_at = 0;       // 0: off
-    std::uint32_t generation = 0;       // bumped when timers change
+    std::string request;              // the request received (server) or sent (client)
+    std::string last_response;        // server: what a retransmitted request gets
+    std::string ack;                  // INVITE client: the ACK for the non-2xx final
+    std::uint32_t interval_ms = 0;    // current retransmission interval
+    std::uint64_t retransmit_at = 0;  // 0: off
+    std::uint64_t timeout_at = 0;     // 0: off
+    std::uint32_t generation = 0;     // bumped when timers change
   };
   struct Timer {
     std::uint64_t when;

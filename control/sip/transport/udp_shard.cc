@@ -44,8 +44,8 @@ UdpShard::~UdpShard() { stop(); }
 void UdpShard::start() {
   quit_ = false;
   thread_ = std::thread([this] { run(); });
-  TL_LOG(kInfo, "sip_shard_started", "shard=%u lcores=%zu test_responder=%s", index_,
-         links_.size(), cfg_.test_responder ? "true" : "false");
+  TL_LOG(kInfo, "sip_shard_started", "shard=%u lcores=%zu test_responder=%s", index_, links_.size(),
+         cfg_.test_responder ? "true" : "false");
 }
 
 void UdpShard::stop() {
@@ -55,7 +55,8 @@ void UdpShard::stop() {
   // Whatever is still queued towards us is returned to the pool.
   for (const ShardLink& l : links_) {
     void* m;
-    while (rte_ring_sc_dequeue(l.from_dataplane, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    while (rte_ring_sc_dequeue(l.from_dataplane, &m) == 0)
+      rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
   }
 }
 
@@ -171,8 +172,8 @@ void UdpShard::send(const Peer& to, std::string_view bytes) {
     std::memcpy(&h->src_addr, &to.local.b[12], 4);
     std::memcpy(&h->dst_addr, &to.ip.b[12], 4);
     h->hdr_checksum = net::ipv4_header_checksum(ip, ip_len);
-    udp->dgram_cksum = net::ipv4_l4_checksum(ip, reinterpret_cast<std::uint8_t*>(udp), udp_len,
-                                             net::kIpProtoUdp);
+    udp->dgram_cksum =
+        net::ipv4_l4_checksum(ip, reinterpret_cast<std::uint8_t*>(udp), udp_len, net::kIpProtoUdp);
   } else {
     auto* h = reinterpret_cast<rte_ipv6_hdr*>(ip);
     h->vtc_flow = htonl(6u << 28);
@@ -181,8 +182,8 @@ void UdpShard::send(const Peer& to, std::string_view bytes) {
     h->hop_limits = 64;
     std::memcpy(h->src_addr, to.local.b.data(), 16);
     std::memcpy(h->dst_addr, to.ip.b.data(), 16);
-    udp->dgram_cksum = net::ipv6_l4_checksum(ip, reinterpret_cast<std::uint8_t*>(udp), udp_len,
-                                             net::kIpProtoUdp);
+    udp->dgram_cksum =
+        net::ipv6_l4_checksum(ip, reinterpret_cast<std::uint8_t*>(udp), udp_len, net::kIpProtoUdp);
   }
   if (udp->dgram_cksum == 0) udp->dgram_cksum = 0xffff;
   m->data_len = m->pkt_len = static_cast<std::uint32_t>(net::kEthHdr + ip_len + udp_len);

@@ -24,7 +24,9 @@ struct Frame {
   void put(std::uint16_t off, const T& v) {
     std::memcpy(bytes + off, &v, sizeof v);
   }
-  void put_bytes(std::uint16_t off, const void* p, std::size_t n) { std::memcpy(bytes + off, p, n); }
+  void put_bytes(std::uint16_t off, const void* p, std::size_t n) {
+    std::memcpy(bytes + off, p, n);
+  }
   std::uint16_t u16(std::uint16_t off) const {
     std::uint16_t v;
     std::memcpy(&v, bytes + off, 2);
@@ -92,8 +94,9 @@ inline std::vector<std::uint8_t> icmp_echo(std::uint8_t type, std::uint16_t id, 
 }
 
 // IPv6 packet; for ICMPv6 the checksum at payload[2..3] is filled in.
-inline Frame ipv6(const Ip6& src, const Ip6& dst, std::uint8_t nh, std::vector<std::uint8_t> payload,
-                  std::uint8_t hop_limit = 64, const MacAddr& dst_mac = kOurMac) {
+inline Frame ipv6(const Ip6& src, const Ip6& dst, std::uint8_t nh,
+                  std::vector<std::uint8_t> payload, std::uint8_t hop_limit = 64,
+                  const MacAddr& dst_mac = kOurMac) {
   Frame f;
   eth(f, dst_mac, kPeerMac, RTE_ETHER_TYPE_IPV6);
   std::uint8_t* ip = f.bytes + 14;

@@ -111,7 +111,8 @@ TEST_F(RxPath, MalformedIpv4IsCountedByReason) {
     std::atomic<std::uint64_t> Counters::*counter;
   };
   const Case cases[] = {
-      {"bad header checksum", [](Frame& f) { f.bytes[24] ^= 0xff; }, &Counters::drop_bad_ip_checksum},
+      {"bad header checksum", [](Frame& f) { f.bytes[24] ^= 0xff; },
+       &Counters::drop_bad_ip_checksum},
       {"bad ICMP checksum", [](Frame& f) { f.bytes[40] ^= 0x01; }, &Counters::drop_bad_l4_checksum},
       {"total length past the frame",
        [](Frame& f) {
@@ -252,8 +253,8 @@ TEST_F(RxPath, Ipv6FragmentAndForeignUnicastAreDropped) {
   Frame frag = ipv6(kPeer6, kOur6, kIp6Fragment, std::vector<std::uint8_t>(16));
   EXPECT_EQ(run(frag), Verdict::kDrop);
   EXPECT_EQ(c_.drop_fragment.load(), 1u);
-  Frame other = ipv6(kPeer6, *Ip6::parse("2001:db8:100::99"), kIpProtoUdp,
-                     std::vector<std::uint8_t>(8));
+  Frame other =
+      ipv6(kPeer6, *Ip6::parse("2001:db8:100::99"), kIpProtoUdp, std::vector<std::uint8_t>(8));
   EXPECT_EQ(run(other), Verdict::kDrop);
   EXPECT_EQ(c_.drop_not_for_us.load(), 1u);
   Frame liar = ipv6(kPeer6, kOur6, kIpProtoUdp, std::vector<std::uint8_t>(8));
@@ -297,9 +298,14 @@ using namespace testing;
 
 std::vector<std::uint8_t> udp(std::uint16_t sport, std::uint16_t dport, std::string_view payload) {
   const std::uint16_t len = static_cast<std::uint16_t>(8 + payload.size());
-  std::vector<std::uint8_t> v = {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
-                                 static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
-                                 static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len), 0, 0};
+  std::vector<std::uint8_t> v = {static_cast<std::uint8_t>(sport >> 8),
+                                 static_cast<std::uint8_t>(sport),
+                                 static_cast<std::uint8_t>(dport >> 8),
+                                 static_cast<std::uint8_t>(dport),
+                                 static_cast<std::uint8_t>(len >> 8),
+                                 static_cast<std::uint8_t>(len),
+                                 0,
+                                 0};
   v.insert(v.end(), payload.begin(), payload.end());
   return v;
 }

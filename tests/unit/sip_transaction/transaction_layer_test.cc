@@ -18,7 +18,9 @@ struct Sent {
 
 class RecordingTransport : public Transport {
  public:
-  void send(const Peer& to, std::string_view bytes) override { sent.push_back({to, std::string(bytes)}); }
+  void send(const Peer& to, std::string_view bytes) override {
+    sent.push_back({to, std::string(bytes)});
+  }
   std::vector<Sent> sent;
 };
 
@@ -51,9 +53,11 @@ std::string request(std::string_view method, std::string_view branch, int cseq =
   std::string s = m + " sip:100@198.51.100.1 SIP/2.0\r\n";
   s += "Via: SIP/2.0/UDP 198.51.100.10:5060;branch=" + std::string(branch) + "\r\n";
   s += "From: <sip:carrier@198.51.100.10>;tag=abc\r\n";
-  s += "To: <sip:100@198.51.100.1>" + (to_tag.empty() ? std::string() : ";tag=" + std::string(to_tag)) + "\r\n";
+  s += "To: <sip:100@198.51.100.1>" +
+       (to_tag.empty() ? std::string() : ";tag=" + std::string(to_tag)) + "\r\n";
   s += "Call-ID: call-1@198.51.100.10\r\n";
-  s += "CSeq: " + std::to_string(cseq) + " " + std::string(cseq_method.empty() ? method : cseq_method) + "\r\n";
+  s += "CSeq: " + std::to_string(cseq) + " " +
+       std::string(cseq_method.empty() ? method : cseq_method) + "\r\n";
   s += "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
   return s;
 }
