@@ -382,8 +382,6 @@ std::string_view TransactionLayer::state_name(TxId id) const {
       return "completed";
     case State::kConfirmed:
       return "confirmed";
-    case State::kTerminated:
-      return "terminated";
   }
   return "";
 }
