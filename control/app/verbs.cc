@@ -4,6 +4,8 @@
 #include "control/app/serve_command.h"
 #include "control/sip/lint_command.h"
 #include "control/stats/stats_command.h"
+#include "control/tenant/provision_command.h"
+#include "control/tenant/show_command.h"
 #include "recorder/tools/recording_commands.h"
 
 namespace trunkline::app {
@@ -20,6 +22,8 @@ const Verb* verbs() {
        recorder::recording_verify_main},
       {"recording export", recorder::kRecordingExportUsage, recorder::kRecordingExportSummary,
        recorder::recording_export_main},
+      {"provision", tenant::kProvisionUsage, tenant::kProvisionSummary, tenant::provision_command},
+      {"show", tenant::kShowUsage, tenant::kShowSummary, tenant::show_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };

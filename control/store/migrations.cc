@@ -28,6 +28,97 @@ CREATE TABLE tenant_settings (
   PRIMARY KEY (tenant_id, key)
 ) WITHOUT ROWID;
 )sql"},
+    {3, "tenant domains, trunks, agents, numbers, call detail records",
+     R"sql(
+ALTER TABLE tenants ADD COLUMN sip_domain TEXT
+  CHECK (sip_domain IS NULL OR length(sip_domain) BETWEEN 1 AND 253);
+CREATE UNIQUE INDEX tenants_sip_domain ON tenants (sip_domain COLLATE NOCASE);
+
+CREATE TABLE trunks (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name      TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 128),
+  transport TEXT NOT NULL CHECK (transport IN ('udp', 'tcp', 'tls')),
+  outbound  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tenant_id, name)
+) WITHOUT ROWID;
+CREATE TABLE trunk_sources (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  trunk     TEXT NOT NULL,
+  position  INTEGER NOT NULL CHECK (position >= 0),
+  source    TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 64),
+  PRIMARY KEY (tenant_id, trunk, position),
+  FOREIGN KEY (tenant_id, trunk) REFERENCES trunks (tenant_id, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- Only digests of the phone's password: H(sip_user:realm:password).
+CREATE TABLE agents (
+  tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name             TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 128),
+  display          TEXT NOT NULL DEFAULT '',
+  sip_user         TEXT NOT NULL CHECK (length(sip_user) BETWEEN 1 AND 128),
+  ha1_md5          TEXT NOT NULL CHECK (length(ha1_md5) = 32),
+  ha1_sha256       TEXT NOT NULL CHECK (length(ha1_sha256) = 64),
+  static_contact   TEXT NOT NULL DEFAULT '',
+  alternate_number TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tenant_id, name),
+  UNIQUE (tenant_id, sip_user)
+) WITHOUT ROWID;
+
+-- A number belongs to one tenant: unique across the appliance with any
+-- leading '+' ignored (the expression index).
+CREATE TABLE dids (
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  number     TEXT NOT NULL CHECK (
+               length(number) BETWEEN 1 AND 32 AND
+               (number NOT GLOB '*[^0-9]*' OR
+                (substr(number, 1, 1) = '+' AND length(number) > 1 AND
+                 substr(number, 2) NOT GLOB '*[^0-9]*'))),
+  line_skill TEXT NOT NULL DEFAULT '',
+  record     INTEGER NOT NULL DEFAULT 0 CHECK (record IN (0, 1)),
+  PRIMARY KEY (tenant_id, number)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX dids_digits ON dids (ltrim(number, '+'));
+CREATE TABLE did_agents (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  number    TEXT NOT NULL,
+  position  INTEGER NOT NULL CHECK (position >= 0),
+  agent     TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, number, position),
+  UNIQUE (tenant_id, number, agent),
+  FOREIGN KEY (tenant_id, number) REFERENCES dids (tenant_id, number) ON DELETE CASCADE,
+  FOREIGN KEY (tenant_id, agent) REFERENCES agents (tenant_id, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX did_agents_agent ON did_agents (tenant_id, agent);
+
+-- Times are Unix milliseconds (UTC); answered_at_ms 0 = never answered.
+-- id is a per-tenant sequence.
+CREATE TABLE cdrs (
+  tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  id               INTEGER NOT NULL CHECK (id >= 1),
+  call_id          TEXT NOT NULL,
+  caller           TEXT NOT NULL DEFAULT '',
+  did              TEXT NOT NULL DEFAULT '',
+  agent            TEXT NOT NULL DEFAULT '',
+  trunk            TEXT NOT NULL DEFAULT '',
+  started_at_ms    INTEGER NOT NULL,
+  answered_at_ms   INTEGER NOT NULL DEFAULT 0,
+  ended_at_ms      INTEGER NOT NULL,
+  outcome          TEXT NOT NULL CHECK (outcome IN ('answered', 'abandoned', 'busy',
+                     'no_answer', 'unreachable', 'refused', 'failed')),
+  cause_code       INTEGER NOT NULL DEFAULT 0,
+  cause_text       TEXT NOT NULL DEFAULT '',
+  caller_packets   INTEGER NOT NULL DEFAULT 0,
+  caller_lost      INTEGER NOT NULL DEFAULT 0,
+  caller_jitter_ms REAL NOT NULL DEFAULT 0,
+  caller_mos       REAL NOT NULL DEFAULT 0,
+  agent_packets    INTEGER NOT NULL DEFAULT 0,
+  agent_lost       INTEGER NOT NULL DEFAULT 0,
+  agent_jitter_ms  REAL NOT NULL DEFAULT 0,
+  agent_mos        REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, id)
+) WITHOUT ROWID;
+CREATE INDEX cdrs_started ON cdrs (tenant_id, started_at_ms);
+)sql"},
 };
 
 }  // namespace

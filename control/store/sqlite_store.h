@@ -1,8 +1,15 @@
 // SQLite implementation of the store: WAL mode, foreign keys on, numbered
 // migrations applied at open.
+//
+// Thread safety: one SqliteStore may be called from several threads at once
+// (control shards write CDRs concurrently). One recursive mutex inside
+// serialises every call, of the store and of its tenant scopes, and is held
+// for the whole of a transaction(). A TenantStore it returns must not outlive
+// it.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -12,6 +19,8 @@
 struct sqlite3;
 
 namespace trunkline::store {
+
+class StatementCache;
 
 class SqliteStore final : public Store {
  public:
@@ -31,15 +40,22 @@ class SqliteStore final : public Store {
   Result<TenantId> create_tenant(const std::string& name) override;
   Result<std::vector<Tenant>> tenants() override;
   Result<std::unique_ptr<TenantStore>> tenant(TenantId id) override;
+  Result<TenantId> create_tenant(const std::string& name, const std::string& sip_domain) override;
+  Status set_sip_domain(TenantId id, const std::string& sip_domain) override;
+  Result<std::optional<Tenant>> tenant_by_name(const std::string& name) override;
+  Result<std::optional<TenantId>> did_owner(const std::string& number) override;
+  Status transaction(const std::function<Status()>& body) override;
 
   // "wal", "delete", ...: for tests and `trunkline stats`.
   std::string journal_mode();
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);  // in the .cc, where StatementCache is complete
   Status migrate(std::span<const Migration> list);
 
   sqlite3* db_;
+  std::recursive_mutex mu_;
+  std::unique_ptr<StatementCache> cache_;  // guarded by mu_
 };
 
 }  // namespace trunkline::store
