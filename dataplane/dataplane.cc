@@ -7,6 +7,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "dataplane/lcore/main_loop.h"
 #include "dataplane/port/eal_args.h"
@@ -75,6 +77,7 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
         }
       }
     }
+    if (Status st = dp->setup_media(c, *ctx); !st) return st.error();
     dp->contexts_.push_back(std::move(ctx));
   }
   for (auto& ctx : dp->contexts_) {
@@ -125,6 +128,56 @@ rte_ring* Dataplane::sip_up(unsigned w, unsigned s) const {
 rte_ring* Dataplane::sip_down(unsigned w, unsigned s) const {
   return w < contexts_.size() && s < contexts_[w]->sip.shards ? contexts_[w]->sip.from_control[s]
                                                               : nullptr;
+}
+
+Status Dataplane::setup_media(const config::Config& c, LcoreContext& ctx) {
+  media::MediaContext& m = ctx.media;
+  m.flows = media::FlowTable(c.media_max_sessions);
+  if (m.flows.max_sessions() != c.media_max_sessions) {
+    return Error{"cannot allocate the media flow table of lcore " + std::to_string(ctx.lcore_id) +
+                 " ([media] max_sessions = " + std::to_string(c.media_max_sessions) + ")"};
+  }
+  m.counters = &ctx.counters;
+  m.worker = static_cast<std::uint16_t>(ctx.worker);
+  m.port_min = c.media_port_min;
+  m.port_max = c.media_port_max;
+  m.shards = std::min<unsigned>(c.sip.shards, media::kMaxShards);
+  for (unsigned s = 0; s < m.shards; ++s) {
+    auto cmd = std::make_unique<media::CommandRing>(c.media_command_ring_depth);
+    cmd->full_counter = &ctx.counters.media_command_ring_full;
+    // Each command answers at most two reports (kDelete: a kFinal per leg).
+    auto rep = std::make_unique<media::ReportRing>(2 * std::size_t{c.media_command_ring_depth});
+    m.commands[s] = cmd.get();
+    m.reports[s] = rep.get();
+    media_command_rings_.push_back(std::move(cmd));
+    media_report_rings_.push_back(std::move(rep));
+  }
+  if (ctx.worker == 0) {
+    TL_LOG(kInfo, "media_flow_table", "max_sessions=%u bytes_per_lcore=%zu bytes_per_session=%.0f",
+           m.flows.max_sessions(), m.flows.bytes(), m.flows.bytes_per_session());
+  }
+  return {};
+}
+
+media::CommandRing* Dataplane::media_commands(unsigned w, unsigned s) const {
+  return w < contexts_.size() && s < contexts_[w]->media.shards ? contexts_[w]->media.commands[s]
+                                                                : nullptr;
+}
+
+media::ReportRing* Dataplane::media_reports(unsigned w, unsigned s) const {
+  return w < contexts_.size() && s < contexts_[w]->media.shards ? contexts_[w]->media.reports[s]
+                                                                : nullptr;
+}
+
+std::unique_ptr<media::MediaControl> Dataplane::media_control(unsigned s) const {
+  std::vector<media::CommandRing*> to;
+  std::vector<media::ReportRing*> from;
+  for (unsigned w = 0; w < contexts_.size(); ++w) {
+    if (media_commands(w, s) == nullptr) return nullptr;
+    to.push_back(media_commands(w, s));
+    from.push_back(media_reports(w, s));
+  }
+  return std::make_unique<media::MediaControl>(s, std::move(to), std::move(from));
 }
 
 std::vector<Dataplane::LcoreView> Dataplane::lcores() const {

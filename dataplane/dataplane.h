@@ -9,6 +9,7 @@
 #include "common/result.h"
 #include "control/config/config.h"
 #include "dataplane/lcore/context.h"
+#include "dataplane/media/media_control.h"
 #include "dataplane/port/port.h"
 
 struct rte_ring;
@@ -40,13 +41,23 @@ class Dataplane {
   unsigned workers() const { return static_cast<unsigned>(contexts_.size()); }
   rte_mempool* pool() const { return pool_; }
 
+  // Media command/report rings between worker `w` and control shard `s`
+  // (null when out of range), and a MediaControl for shard `s` over all of
+  // them. Both must not outlive the Dataplane.
+  media::CommandRing* media_commands(unsigned w, unsigned s) const;
+  media::ReportRing* media_reports(unsigned w, unsigned s) const;
+  std::unique_ptr<media::MediaControl> media_control(unsigned s) const;
+
  private:
   Dataplane() = default;
+  Status setup_media(const config::Config& c, LcoreContext& ctx);
 
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<LcoreContext>> contexts_;
   rte_mempool* pool_ = nullptr;
   std::vector<rte_ring*> rings_;  // every SIP ring, freed at stop
+  std::vector<std::unique_ptr<media::CommandRing>> media_command_rings_;
+  std::vector<std::unique_ptr<media::ReportRing>> media_report_rings_;
   std::atomic<bool> quit_{false};
   bool running_ = false;
   bool eal_up_ = false;

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -161,7 +162,8 @@ Result<Config> read(const toml::table& root, const std::string& name) {
   Config c;
   c.source_path = name;
   r.only_keys(root, "",
-              {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "log"});
+              {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
+               "registrar", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -240,9 +242,15 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     }
   }
   if (const toml::table* t = r.table(root, "", "media")) {
-    r.only_keys(*t, "media", {"port_min", "port_max"});
+    r.only_keys(*t, "media", {"port_min", "port_max", "max_sessions", "command_ring_depth"});
     r.integer(*t, "media", "port_min", &c.media_port_min, 1024, 65534);
     r.integer(*t, "media", "port_max", &c.media_port_max, 1025, 65535);
+    r.integer(*t, "media", "max_sessions", &c.media_max_sessions, 1, 1000000);
+    r.integer(*t, "media", "command_ring_depth", &c.media_command_ring_depth, 64, 1 << 20);
+    if (!r.failed() && (c.media_command_ring_depth & (c.media_command_ring_depth - 1)) != 0) {
+      r.fail(t->get("command_ring_depth")->source(), "media.command_ring_depth",
+             "must be a power of two");
+    }
     if (!r.failed() && (c.media_port_min % 2 != 0 || c.media_port_max <= c.media_port_min)) {
       r.fail(t->source(), "media", "port_min must be even (RTP/RTCP pairs) and below port_max");
     }
@@ -277,6 +285,42 @@ Result<Config> read(const toml::table& root, const std::string& name) {
       }
     }
   }
+  if (const toml::table* t = r.table(root, "", "calls")) {
+    r.only_keys(*t, "calls", {"ring_timeout_s", "max_calls", "cdr_wait_ms"});
+    r.integer(*t, "calls", "ring_timeout_s", &c.calls.ring_timeout_s, 1, 600);
+    r.integer(*t, "calls", "max_calls", &c.calls.max_calls, 1, 10000000);
+    r.integer(*t, "calls", "cdr_wait_ms", &c.calls.cdr_wait_ms, 10, 60000);
+  }
+  if (const toml::table* t = r.table(root, "", "registrar")) {
+    auto& g = c.registrar;
+    r.only_keys(*t, "registrar",
+                {"min_expires_s", "max_expires_s", "nonce_lifetime_s", "max_contacts_per_agent",
+                 "digest_algorithms"});
+    r.integer(*t, "registrar", "min_expires_s", &g.min_expires_s, 1, 86400);
+    r.integer(*t, "registrar", "max_expires_s", &g.max_expires_s, 1, 86400);
+    r.integer(*t, "registrar", "nonce_lifetime_s", &g.nonce_lifetime_s, 10, 86400);
+    r.integer(*t, "registrar", "max_contacts_per_agent", &g.max_contacts_per_agent, 1, 64);
+    if (!r.failed() && g.min_expires_s > g.max_expires_s)
+      r.fail(t->get("min_expires_s")->source(), "registrar.min_expires_s",
+             "must not be above registrar.max_expires_s");
+    if (t->get("digest_algorithms") != nullptr) {
+      g.digest_algorithms.clear();
+      r.strings(
+          *t, "registrar", "digest_algorithms", [&](const std::string& v, const toml::node& n) {
+            if (v != "SHA-256" && v != "MD5") {
+              r.fail(n.source(), "registrar.digest_algorithms", "expected \"SHA-256\" or \"MD5\"");
+            } else if (std::find(g.digest_algorithms.begin(), g.digest_algorithms.end(), v) !=
+                       g.digest_algorithms.end()) {
+              r.fail(n.source(), "registrar.digest_algorithms", "'" + v + "' is listed twice");
+            } else {
+              g.digest_algorithms.push_back(v);
+            }
+          });
+      if (!r.failed() && g.digest_algorithms.empty())
+        r.fail(t->get("digest_algorithms")->source(), "registrar.digest_algorithms",
+               "must name at least one algorithm");
+    }
+  }
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});
     if (const toml::node* n = t->get("level")) {
@@ -285,6 +329,10 @@ Result<Config> read(const toml::table& root, const std::string& name) {
         r.fail(n->source(), "log.level", "expected one of debug, info, warn, error");
       }
     }
+  }
+  if (!r.failed() && c.sip.port >= c.media_port_min && c.sip.port <= c.media_port_max) {
+    r.fail_file("sip.port " + std::to_string(c.sip.port) +
+                " lies in the media port range [media] port_min..port_max");
   }
   if (!r.failed() && c.ports.empty()) r.fail_file("no [[ports]]: the dataplane needs at least one");
   if (r.failed()) return Error{r.error()};

@@ -63,6 +63,25 @@ struct SipConfig {
   bool test_responder = false;
 };
 
+// [calls]: the B2BUA (docs/calls.md).
+struct CallsConfig {
+  std::uint32_t ring_timeout_s = 30;  // an agent's phone that rings this long is cancelled
+  std::uint32_t max_calls = 10000;    // per control shard; beyond: 503 + Retry-After
+  std::uint32_t cdr_wait_ms = 1000;   // longest wait for the lcores' media reports
+};
+
+// [registrar]: agent phones' REGISTER (docs/architecture.md, Registrar).
+struct RegistrarSettings {
+  std::uint32_t min_expires_s = 60;
+  std::uint32_t max_expires_s = 3600;
+  std::uint32_t nonce_lifetime_s = 300;
+  std::uint32_t max_contacts_per_agent = 8;
+  // Digest algorithms challenged, in order of preference (RFC 8760 §2.4).
+  // Some old phones give up on a challenge list that starts with one they do
+  // not know: ["MD5", "SHA-256"] or ["MD5"] serves them.
+  std::vector<std::string> digest_algorithms{"SHA-256", "MD5"};
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -80,12 +99,17 @@ struct Config {
   // [media]
   std::uint16_t media_port_min = 20000;
   std::uint16_t media_port_max = 29999;
+  std::uint32_t media_max_sessions = 16384;       // flow table of each worker lcore
+  std::uint32_t media_command_ring_depth = 1024;  // each shard → lcore command ring
   // [paths]
   std::string store_path = "/var/lib/trunkline/trunkline.db";
   std::string control_socket = "/run/trunkline/control.sock";
   std::string spool_dir = "/var/spool/trunkline";
   // [sip]
   SipConfig sip;
+  // [calls], [registrar]
+  CallsConfig calls;
+  RegistrarSettings registrar;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

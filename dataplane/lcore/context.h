@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dataplane/media/media_context.h"
 #include "dataplane/net/counters.h"
 #include "dataplane/net/interface.h"
 #include "dataplane/net/neighbour_table.h"
@@ -48,7 +49,9 @@ struct alignas(64) LcoreContext {
   net::Counters counters;
   net::NeighbourTable neighbours;
   SipSteering sip;
-  std::uint64_t now_ms = 0;  // of the current poll
+  media::MediaContext media;  // flow table and command/report rings (dataplane/media)
+  std::uint64_t now_ms = 0;   // of the current poll
+  std::uint64_t now_us = 0;   // the same in microseconds (RTP jitter)
   std::uint64_t next_housekeeping_tsc = 0;
 };
 

@@ -3,7 +3,11 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_udp.h>
 
+#include "dataplane/media/commands.h"
+#include "dataplane/media/relay.h"
+#include "dataplane/net/headers.h"
 #include "dataplane/net/path.h"
 
 namespace trunkline::dataplane {
@@ -34,6 +38,54 @@ void send(std::uint16_t port, std::uint16_t queue, rte_mbuf** pkts, std::uint16_
   if (bytes != nullptr) net::bump(*bytes, len);
 }
 
+// Relayed media of one burst, sent per output port once the burst is done.
+struct MediaTx {
+  rte_mbuf* pkts[kMaxBurst];
+  const PortQueue* out[kMaxBurst];
+  std::uint16_t n = 0;
+};
+
+const PortQueue* port_queue(const LcoreContext& ctx, std::uint16_t port) {
+  for (const PortQueue& q : ctx.ports)
+    if (q.port == port) return &q;
+  return nullptr;
+}
+
+// RTP/RTCP for the relay (dataplane/media/relay.h): rewritten, given the
+// Ethernet header of its next hop, and queued for the other leg's port; or
+// turned into a probe for that next hop; or dropped (counted by the relay).
+void media_in(LcoreContext& ctx, const PortQueue& in, rte_mbuf* m, net::PacketBuf& buf,
+              MediaTx& tx) {
+  media::RelayOut out;
+  const auto l4 = static_cast<std::uint16_t>(buf.l4_payload - sizeof(rte_udp_hdr));
+  const bool ipv6 = (buf.data[net::kEthHdr] >> 4) == 6;
+  if (media::relay(ctx.media, buf, l4, ipv6, ctx.now_us, &out) != net::Verdict::kForward) {
+    rte_pktmbuf_free(m);
+    return;
+  }
+  if (out.glean) media::glean_source(ctx.neighbours, *in.ifc, out, buf, ctx.now_ms);
+  const PortQueue* pq = out.port == in.port ? &in : port_queue(ctx, out.port);
+  if (pq == nullptr) {
+    net::bump(ctx.counters.media_bad_port);  // control named a port this lcore does not serve
+    rte_pktmbuf_free(m);
+    return;
+  }
+  switch (media::write_ethernet(ctx.media.next_hops, ctx.neighbours, *pq->ifc, out, buf, ctx.now_ms,
+                                ctx.counters)) {
+    case media::L2Result::kSend:
+      break;
+    case media::L2Result::kProbe:
+      net::bump(out.next_hop.is_v4() ? ctx.counters.arp_request_out : ctx.counters.nd_solicit_out);
+      break;
+    case media::L2Result::kDrop:
+      rte_pktmbuf_free(m);
+      return;
+  }
+  m->data_len = m->pkt_len = buf.len;
+  tx.pkts[tx.n] = m;
+  tx.out[tx.n++] = pq;
+}
+
 // Frames from the wire: classify each, answer in place, pass on or drop.
 void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uint16_t n,
                std::uint64_t now) {
@@ -42,7 +94,18 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
   rte_mbuf* kernel[kMaxBurst];
   std::uint16_t nr = 0, nk = 0;
   std::uint64_t bytes = 0;
+  MediaTx media_tx;
+  if (ctx.media.port_max != 0) {
+    // The flow-table misses of the whole burst in parallel (media/relay.h).
+    media::FlowPeek peek[kMaxBurst];
+    for (std::uint16_t i = 0; i < n; ++i)
+      media::peek_flow(ctx.media, rte_pktmbuf_mtod(pkts[i], const std::uint8_t*), pkts[i]->data_len,
+                       &peek[i]);
+    for (std::uint16_t i = 0; i < n; ++i) media::prefetch_legs(ctx.media, peek[i]);
+  }
   net::PathContext path{*pq.ifc, ctx.neighbours, c, now, ctx.sip.port};
+  path.media_port_min = ctx.media.port_min;
+  path.media_port_max = ctx.media.port_max;
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
     bytes += m->pkt_len;
@@ -79,6 +142,10 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
             break;
         }
         break;
+      case net::Verdict::kMedia:
+        media_in(ctx, pq, m, buf, media_tx);
+        break;
+      case net::Verdict::kForward:  // the relay's verdict, not process_rx's
       case net::Verdict::kDrop:
         rte_pktmbuf_free(m);
         break;
@@ -88,6 +155,19 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
   net::bump(c.rx_bytes, bytes);
   send(pq.port, pq.queue, replies, nr, c.tx_packets, &c.tx_bytes, c.tx_dropped);
   send(pq.tap, pq.queue, kernel, nk, c.to_kernel, nullptr, c.to_kernel_dropped);
+  // Media, grouped by output port (usually one or two per lcore).
+  for (std::uint16_t done = 0; done < media_tx.n;) {
+    const PortQueue* out = media_tx.out[done];
+    rte_mbuf* group[kMaxBurst];
+    std::uint16_t ng = 0;
+    for (std::uint16_t i = done; i < media_tx.n; ++i) {
+      if (media_tx.out[i] != out) continue;
+      group[ng++] = media_tx.pkts[i];
+      media_tx.out[i] = nullptr;
+    }
+    send(out->port, out->queue, group, ng, c.tx_packets, &c.tx_bytes, c.tx_dropped);
+    while (done < media_tx.n && media_tx.out[done] == nullptr) ++done;
+  }
 }
 
 // Resolves the configured next hops and ages the neighbour table.
@@ -136,6 +216,11 @@ unsigned poll_once(LcoreContext& ctx) {
   const std::uint64_t tsc = rte_get_timer_cycles();
   const std::uint64_t now = tsc * 1000 / rte_get_timer_hz();
   ctx.now_ms = now;
+  const std::uint64_t hz = rte_get_timer_hz();
+  ctx.now_us = tsc / hz * 1000000 + tsc % hz * 1000000 / hz;
+  // Control's media commands first, so a session created with its call's
+  // first packets already in this burst finds its flow.
+  if (ctx.media.shards != 0) total += media::process_commands(ctx.media);
   for (const PortQueue& pq : ctx.ports) {
     std::uint16_t n = rte_eth_rx_burst(pq.port, pq.queue, pkts, burst);
     if (n != 0) from_wire(ctx, pq, pkts, n, now);

@@ -52,6 +52,25 @@ namespace trunkline::net {
   X(sip_overload_503,      "new INVITEs answered 503 + Retry-After: shard ring full")     \
   X(sip_tx,                "SIP messages from the control plane sent")                    \
   X(sip_tx_no_neighbour,   "SIP messages from control dropped: next hop not resolved yet") \
+  /* media relay (dataplane/media) */                                                     \
+  X(media_relayed,         "RTP packets relayed to the other leg")                        \
+  X(media_rtcp_relayed,    "RTCP packets relayed to the other leg")                       \
+  X(media_dtmf_events,     "RFC 4733 telephone-events that ended (reported to control)")  \
+  X(media_no_flow,         "media dropped: no session on that local address and port")    \
+  X(media_not_rtp,         "media dropped: not RTP/RTCP version 2 or shorter than its header") \
+  X(media_spoofed,         "media dropped: source is not the leg's signalled or latched address") \
+  X(media_held_dropped,    "media dropped: the leg it would go to is on hold")            \
+  X(media_family_mismatch, "media dropped: the legs are of different IP families")        \
+  X(media_no_destination,  "media dropped: the other leg's peer address is not known yet") \
+  X(media_no_neighbour,    "media dropped: next hop not resolved yet (probe sent)")       \
+  X(media_bad_port,        "media dropped: the other leg's DPDK port is not served by this lcore") \
+  X(media_commands,        "media commands applied from the control shards")              \
+  X(media_sessions_created,"media sessions installed")                                    \
+  X(media_sessions_deleted,"media sessions removed")                                      \
+  X(media_table_full,      "media sessions refused: flow table full ([media] max_sessions)") \
+  X(media_command_rejected,"media commands refused: unknown session, id or port in use, bad port") \
+  X(media_command_ring_full,"media commands control could not queue: this lcore's ring full") \
+  X(media_report_ring_full,"media reports dropped: the control shard's ring was full")    \
   /* drops by reason */                                                                   \
   X(drop_truncated,        "dropped: frame shorter than its headers")                     \
   X(drop_bad_version,      "dropped: IP version field wrong for the ethertype")           \

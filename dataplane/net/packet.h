@@ -20,6 +20,8 @@ enum class Verdict : std::uint8_t {
   kReply,      // rewritten in place; send it out of the port it came in on
   kToKernel,   // pass it to the kernel through the exception path
   kToControl,  // a SIP datagram for the control plane (UDP checked, payload at l4_payload)
+  kMedia,      // RTP/RTCP: UDP to the media port range (checked, payload at l4_payload)
+  kForward,    // rewritten by the relay: write Ethernet for its next hop, send out of its port
 };
 
 }  // namespace trunkline::net

@@ -21,7 +21,9 @@ struct PathContext {
   NeighbourTable& neighbours;
   Counters& counters;
   std::uint64_t now_ms;
-  std::uint16_t sip_port = 0;  // UDP port steered to control; 0: none
+  std::uint16_t sip_port = 0;        // UDP port steered to control; 0: none
+  std::uint16_t media_port_min = 0;  // UDP ports [min, max] are media (kMedia); 0: none
+  std::uint16_t media_port_max = 0;
 };
 
 Verdict process_rx(PathContext& p, PacketBuf& pkt);
@@ -30,7 +32,8 @@ Verdict process_rx(PathContext& p, PacketBuf& pkt);
 Verdict handle_arp(PathContext& p, PacketBuf& pkt);
 Verdict handle_icmp4(PathContext& p, PacketBuf& pkt, std::uint16_t ip_header_len);
 Verdict handle_icmp6(PathContext& p, PacketBuf& pkt);  // IPv6 header at kEthHdr, no ext headers
-// UDP at `l4` (length and checksum checked); SIP to control, the rest to the kernel.
+// UDP at `l4` (length and checksum checked); SIP to control, the media port
+// range to the relay, the rest to the kernel.
 Verdict handle_udp(PathContext& p, PacketBuf& pkt, std::uint16_t l4, std::uint16_t l4_len,
                    bool ipv6);
 Verdict handle_neighbor_solicit(PathContext& p, PacketBuf& pkt);

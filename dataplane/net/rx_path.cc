@@ -104,7 +104,17 @@ Verdict handle_udp(PathContext& p, PacketBuf& pkt, std::uint16_t l4, std::uint16
   auto* udp = reinterpret_cast<rte_udp_hdr*>(pkt.data + l4);
   const std::uint16_t udp_len = ntohs(udp->dgram_len);
   if (udp_len < sizeof(rte_udp_hdr) || udp_len > l4_len) return drop(c.drop_bad_length);
-  if (p.sip_port == 0 || ntohs(udp->dst_port) != p.sip_port) return Verdict::kToKernel;
+  const std::uint16_t dport = ntohs(udp->dst_port);
+  const bool media =
+      p.media_port_max != 0 && dport >= p.media_port_min && dport <= p.media_port_max;
+  if (!media && (p.sip_port == 0 || dport != p.sip_port)) return Verdict::kToKernel;
+  pkt.l4_payload = static_cast<std::uint16_t>(l4 + sizeof(rte_udp_hdr));
+  // The relay checks a media datagram's checksum itself, in one faster pass
+  // once it knows the flow (dataplane/media/relay.cc).
+  if (media) {
+    pkt.len = static_cast<std::uint16_t>(l4 + udp_len);
+    return Verdict::kMedia;
+  }
   // The fast path owns this datagram, so it checks what the kernel would have.
   const std::uint8_t* ip = pkt.data + kEthHdr;
   const bool sum_ok = ipv6 ? ipv6_l4_checksum_ok(ip, pkt.data + l4, udp_len, kIpProtoUdp)
@@ -112,7 +122,6 @@ Verdict handle_udp(PathContext& p, PacketBuf& pkt, std::uint16_t l4, std::uint16
                                  ipv4_l4_checksum_ok(ip, pkt.data + l4, udp_len, kIpProtoUdp);
   if (!sum_ok) return drop(c.drop_bad_l4_checksum);
   pkt.len = static_cast<std::uint16_t>(l4 + udp_len);
-  pkt.l4_payload = static_cast<std::uint16_t>(l4 + sizeof(rte_udp_hdr));
   return Verdict::kToControl;
 }
 

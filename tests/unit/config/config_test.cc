@@ -99,6 +99,60 @@ TEST(Config, MediaRangeMustBeEvenAndOrdered) {
   EXPECT_NE(c.error().message.find("'media'"), std::string::npos) << c.error().message;
 }
 
+TEST(Config, MediaTableAndRingSizes) {
+  auto d = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->media_max_sessions, 16384u);
+  EXPECT_EQ(d->media_command_ring_depth, 1024u);
+  auto c = load_string(
+      std::string(kMinimal) + "[media]\nmax_sessions = 100000\ncommand_ring_depth = 4096\n",
+      "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->media_max_sessions, 100000u);
+  EXPECT_EQ(c->media_command_ring_depth, 4096u);
+  auto big = load_string(std::string(kMinimal) + "[media]\nmax_sessions = 1000001\n", "t.toml");
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("media.max_sessions"), std::string::npos)
+      << big.error().message;
+  auto odd = load_string(std::string(kMinimal) + "[media]\ncommand_ring_depth = 1000\n", "t.toml");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.error().message.find("media.command_ring_depth"), std::string::npos)
+      << odd.error().message;
+}
+
+TEST(Config, SipPortMayNotLieInTheMediaRange) {
+  auto c = load_string(std::string(kMinimal) + "[sip]\nport = 20002\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("media port range"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, CallsAndRegistrarSettings) {
+  auto d = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->calls.ring_timeout_s, 30u);
+  EXPECT_EQ(d->registrar.digest_algorithms, (std::vector<std::string>{"SHA-256", "MD5"}));
+  auto c = load_string(std::string(kMinimal) +
+                           "[calls]\nring_timeout_s = 12\nmax_calls = 500\n"
+                           "[registrar]\ndigest_algorithms = [\"MD5\"]\nmin_expires_s = 30\n",
+                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->calls.ring_timeout_s, 12u);
+  EXPECT_EQ(c->calls.max_calls, 500u);
+  EXPECT_EQ(c->registrar.min_expires_s, 30u);
+  EXPECT_EQ(c->registrar.digest_algorithms, std::vector<std::string>{"MD5"});
+  for (const char* bad : {"[registrar]\ndigest_algorithms = [\"SHA-1\"]\n",
+                          "[registrar]\ndigest_algorithms = [\"MD5\", \"MD5\"]\n",
+                          "[registrar]\ndigest_algorithms = []\n",
+                          "[registrar]\nmin_expires_s = 7200\n",
+                          "[calls]\nring_timeout_s = 0\n", "[calls]\nringtimeout = 5\n"}) {
+    auto e = load_string(std::string(kMinimal) + bad, "t.toml");
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_TRUE(e.error().message.find("registrar.") != std::string::npos ||
+                e.error().message.find("calls.") != std::string::npos)
+        << e.error().message;
+  }
+}
+
 TEST(Config, SyntaxErrorHasPosition) {
   auto c = load_string("[eal\n", "t.toml");
   ASSERT_FALSE(c.ok());

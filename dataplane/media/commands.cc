@@ -1,0 +1,101 @@
+#include "dataplane/media/commands.h"
+
+namespace trunkline::media {
+
+void send_report(MediaContext& m, unsigned shard, const Report& r) {
+  ReportRing* ring = shard < m.shards ? m.reports[shard] : nullptr;
+  if (ring == nullptr || !ring->q.push(r)) net::bump(m.counters->media_report_ring_full);
+}
+
+namespace {
+
+Report report(const MediaContext& m, ReportKind kind, SessionId id, std::uint8_t leg) {
+  Report r;
+  r.kind = kind;
+  r.id = id;
+  r.leg = leg;
+  r.worker = m.worker;
+  return r;
+}
+
+void create(MediaContext& m, const Command& c) {
+  switch (m.flows.insert(c.id, c.legs[0], c.legs[1], c.owner_shard)) {
+    case InsertResult::kOk:
+      net::bump(m.counters->media_sessions_created);
+      return;
+    case InsertResult::kFull:
+      net::bump(m.counters->media_table_full);
+      break;
+    case InsertResult::kDuplicate:
+    case InsertResult::kInvalid:
+      net::bump(m.counters->media_command_rejected);
+      break;
+  }
+  send_report(m, c.owner_shard, report(m, ReportKind::kRefused, c.id, 0));
+}
+
+// A new signalled address: a leg locked elsewhere unlocks and latches again
+// (a re-INVITE moved the peer); locked to that very address, it stays locked
+// (control echoing a latch, see MediaControl).
+void update_remote(Leg& l, const LegSpec& spec) {
+  l.remote = spec.remote;
+  l.telephone_event_pt = spec.telephone_event_pt;
+  if (l.has(Leg::kLocked) && l.peer == spec.remote) return;
+  l.flags = static_cast<std::uint8_t>(l.flags & ~(Leg::kLocked | Leg::kCandidate));
+  l.heard = 0;
+  l.rtcp_port = 0;
+}
+
+void set_flag(Leg& l, std::uint8_t flag, bool on) {
+  l.flags = static_cast<std::uint8_t>(on ? (l.flags | flag) : (l.flags & ~flag));
+}
+
+}  // namespace
+
+void apply_command(MediaContext& m, const Command& c) {
+  if (c.verb == CommandVerb::kCreate) return create(m, c);
+  Leg* first = m.flows.session(c.id);
+  if (first == nullptr || c.leg > 1) {
+    net::bump(m.counters->media_command_rejected);
+    return;
+  }
+  Leg* legs[2] = {first, &m.flows.other(*first)};
+  switch (c.verb) {
+    case CommandVerb::kCreate:
+      break;
+    case CommandVerb::kUpdateRemote:
+      update_remote(*legs[c.leg], c.legs[c.leg]);
+      break;
+    case CommandVerb::kHold:
+      set_flag(*legs[c.leg], Leg::kHeld, c.flag != 0);
+      break;
+    case CommandVerb::kRecord:
+      set_flag(*legs[0], Leg::kRecord, c.flag != 0);
+      set_flag(*legs[1], Leg::kRecord, c.flag != 0);
+      break;
+    case CommandVerb::kDelete:
+      for (std::uint8_t k = 0; k < 2; ++k) {
+        Report r = report(m, ReportKind::kFinal, c.id, k);
+        r.addr = legs[k]->has(Leg::kLocked) ? legs[k]->peer : legs[k]->remote;
+        r.stats = snapshot(legs[k]->rx);
+        send_report(m, legs[k]->owner_shard, r);
+      }
+      m.flows.erase(c.id);
+      net::bump(m.counters->media_sessions_deleted);
+      break;
+  }
+}
+
+unsigned process_commands(MediaContext& m, unsigned per_shard) {
+  unsigned done = 0;
+  for (unsigned s = 0; s < m.shards; ++s) {
+    CommandRing* ring = m.commands[s];
+    if (ring == nullptr) continue;
+    Command c;
+    for (unsigned n = 0; n < per_shard && ring->q.pop(c); ++n, ++done) apply_command(m, c);
+  }
+  if (done != 0) net::bump(m.counters->media_commands, done);
+  return done;
+}
+
+}  // namespace trunkline::media

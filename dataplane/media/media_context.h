@@ -1,0 +1,37 @@
+// A worker lcore's media state: its flow table, the rings to and from every
+// control shard, the media port range, and where its counters are. One per
+// lcore (a member of LcoreContext), touched by that lcore only.
+#pragma once
+
+#include <cstdint>
+
+#include "dataplane/media/flow_table.h"
+#include "dataplane/media/next_hop_cache.h"
+#include "dataplane/media/rings.h"
+#include "dataplane/net/counters.h"
+
+namespace trunkline::media {
+
+// Packets from a candidate source, when the signalled one is not heard, after
+// which a leg locks to the candidate (about 320 ms of 20 ms packets).
+inline constexpr std::uint8_t kLatchWindow = 16;
+// Commands taken from each shard's ring per poll: creating 32 sessions costs
+// a few microseconds, so a burst of calls never stalls the packet path long.
+inline constexpr unsigned kCommandsPerPoll = 32;
+
+struct MediaContext {
+  FlowTable flows;
+  NextHopCache next_hops;
+  net::Counters* counters = nullptr;
+  std::uint16_t worker = 0;    // stamped on every report
+  std::uint16_t port_min = 0;  // UDP destination ports relayed here; 0/0: media off
+  std::uint16_t port_max = 0;
+  unsigned shards = 0;
+  CommandRing* commands[kMaxShards] = {};  // shard s → this lcore
+  ReportRing* reports[kMaxShards] = {};    // this lcore → shard s
+};
+
+// Queues a report for `shard`; a full (or missing) ring is a counted drop.
+void send_report(MediaContext& m, unsigned shard, const Report& r);
+
+}  // namespace trunkline::media
