@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 NINJA      ?= ninja
 JOBS       ?= $(shell nproc)
 
-.PHONY: all bootstrap build build-asan build-fuzz test unit-test asan-test fuzz-test integration-test demo bench clean
+.PHONY: load all bootstrap build build-asan build-fuzz test unit-test asan-test fuzz-test integration-test demo bench clean
 
 all: build
 
@@ -54,6 +54,10 @@ demo: build
 
 bench: build
 	scripts/bench $(BUILD)
+
+# End-to-end call load with sipp (perf/load/call_load.py): JSON on stdout.
+load: build
+	perf/load/call_load.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -11,7 +11,10 @@
 #include <string>
 
 #include "common/log.h"
+#include "control/b2bua/cdr_writer.h"
+#include "control/b2bua/directory_routing.h"
 #include "control/config/config.h"
+#include "control/registrar/registrar.h"
 #include "control/sip/preparse.h"
 #include "control/sip/transport/udp_shard.h"
 #include "control/stats/control_server.h"
@@ -35,8 +38,60 @@ Status make_parent_dir(const std::string& path, const char* what) {
 
 using Shards = std::vector<std::unique_ptr<sip::UdpShard>>;
 
+// What every shard shares to carry calls: the directory, the registrar's
+// bindings, the registrar, and the CDR writer.
+struct CallPlane {
+  b2bua::DirectoryHolder directory;
+  registrar::LocationService locations;
+  std::unique_ptr<registrar::Registrar> registrar;
+  std::unique_ptr<b2bua::DirectoryRouting> routing;
+  std::unique_ptr<b2bua::CdrWriter> cdrs;
+};
+
+// Loads the provisioned directory; an error leaves the previous one in place.
+Status load_directory(store::Store& st, CallPlane& calls) {
+  auto dir = tenant::Directory::load(st);
+  if (!dir) return dir.error();
+  TL_LOG(kInfo, "directory_loaded", "tenants=%zu dids=%zu trunks=%zu", (*dir)->tenants().size(),
+         (*dir)->did_count(), (*dir)->trunks().size());
+  calls.directory.set(std::move(*dir));
+  return Status::Ok();
+}
+
+void start_call_plane(const config::Config& c, store::Store& st, CallPlane& calls) {
+  calls.routing = std::make_unique<b2bua::DirectoryRouting>(calls.directory, &calls.locations);
+  registrar::RegistrarConfig rc;  // nonce secret: random per start
+  rc.min_expires_s = c.registrar.min_expires_s;
+  rc.max_expires_s = c.registrar.max_expires_s;
+  rc.default_expires_s = c.registrar.max_expires_s;
+  rc.nonce_lifetime_s = c.registrar.nonce_lifetime_s;
+  rc.max_contacts_per_agent = c.registrar.max_contacts_per_agent;
+  rc.challenge_algorithms.clear();
+  for (const std::string& a : c.registrar.digest_algorithms)
+    rc.challenge_algorithms.push_back(a == "MD5" ? registrar::DigestAlgorithm::kMd5
+                                                 : registrar::DigestAlgorithm::kSha256);
+  calls.registrar = std::make_unique<registrar::Registrar>(
+      [&calls](std::string_view domain,
+               std::string_view user) -> std::optional<registrar::Credential> {
+        auto dir = calls.directory.get();
+        if (!dir) return std::nullopt;
+        const tenant::DirAgent* a = dir->agent_by_user(domain, user);
+        const tenant::DirTenant* t = a != nullptr ? dir->tenant(a->tenant) : nullptr;
+        if (a == nullptr || t == nullptr) return std::nullopt;
+        return registrar::Credential{a->tenant, a->name, t->sip_domain, a->ha1_md5, a->ha1_sha256};
+      },
+      calls.locations, rc);
+  calls.cdrs = std::make_unique<b2bua::CdrWriter>([&st](const b2bua::CallRecord& r) -> Status {
+    auto scope = st.tenant(r.tenant);
+    if (!scope) return scope.error();
+    auto id = (*scope)->add_cdr(r.cdr);
+    if (!id) return id.error();
+    return Status::Ok();
+  });
+}
+
 // Starts one control shard per [sip] shards, linked to every worker lcore.
-Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp) {
+Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp, CallPlane& calls) {
   Shards shards;
   if (c.sip.port == 0) return shards;
   for (unsigned s = 0; s < c.sip.shards; ++s) {
@@ -44,10 +99,45 @@ Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp)
     for (unsigned w = 0; w < dp.workers(); ++w) {
       links.push_back({static_cast<std::uint16_t>(w), dp.sip_up(w, s), dp.sip_down(w, s)});
     }
-    shards.push_back(std::make_unique<sip::UdpShard>(s, std::move(links), dp.pool(), c.sip));
+    sip::CallServices services;
+    services.routing = calls.routing.get();
+    registrar::Registrar* reg = calls.registrar.get();
+    services.registrar = [reg](const sip::Message& m, const sip::Peer& from, std::uint64_t now,
+                               int* code) { return reg->handle(m, from, now, code); };
+    b2bua::CdrWriter* writer = calls.cdrs.get();
+    services.cdrs = [writer](const b2bua::CallRecord& r) { writer->submit(r); };
+    services.media = dp.media_control(s);
+    services.b2bua.shard = s;
+    services.b2bua.shards = c.sip.shards;
+    services.b2bua.media_port_min = c.media_port_min;
+    services.b2bua.media_port_max = c.media_port_max;
+    services.b2bua.retry_after_s = c.sip.retry_after_s;
+    services.b2bua.test_responder = c.sip.test_responder;
+    services.b2bua.media_workers = dp.workers();
+    services.b2bua.ring_timeout_s = c.calls.ring_timeout_s;
+    services.b2bua.max_calls = c.calls.max_calls;
+    services.b2bua.cdr_wait_ms = c.calls.cdr_wait_ms;
+    shards.push_back(std::make_unique<sip::UdpShard>(s, std::move(links), dp.pool(), c.sip,
+                                                     std::move(services)));
     shards.back()->start();
   }
   return shards;
+}
+
+void add_call_rows(stats::Snapshot& s, const CallPlane& calls) {
+  if (calls.registrar) {
+    const registrar::RegistrarCounters r = calls.registrar->counters();
+#define TL_REGISTRAR_ROW(name, help) s.rows.push_back({"registrar_" #name, help, {}, r.name});
+    TL_REGISTRAR_COUNTERS(TL_REGISTRAR_ROW)
+#undef TL_REGISTRAR_ROW
+  }
+  if (calls.cdrs) {
+    s.rows.push_back({"cdr_written", "CDRs written to the store", {}, calls.cdrs->written()});
+    s.rows.push_back(
+        {"cdr_write_failures", "CDR writes that failed (retried)", {}, calls.cdrs->failures()});
+    s.rows.push_back(
+        {"cdr_queued", "CDRs waiting for the store (gauge)", {}, calls.cdrs->queued()});
+  }
 }
 
 void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dataplane& dp) {
@@ -85,6 +175,14 @@ void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dat
   }
   TL_SIP_TRANSACTION_COUNTERS(TL_TX_ROW)
 #undef TL_TX_ROW
+#define TL_B2BUA_ROW(name, help)                                  \
+  {                                                               \
+    std::uint64_t v = 0;                                          \
+    for (const auto& sh : shards) v += sh->b2bua_counters().name; \
+    s.rows.push_back({"calls_" #name, help, {}, v});              \
+  }
+  TL_B2BUA_COUNTERS(TL_B2BUA_ROW)
+#undef TL_B2BUA_ROW
 }
 
 stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
@@ -162,13 +260,21 @@ int run_serve(int argc, char** argv) {
     return 1;
   }
 
-  Shards shards = start_sip_shards(c, **dp);
+  CallPlane calls;
+  if (Status s = load_directory(**st, calls); !s) {
+    TL_LOG(kError, "startup_failed", "reason=\"directory: %s\"", s.error().message.c_str());
+    (*dp)->stop();
+    return 1;
+  }
+  start_call_plane(c, **st, calls);
+  Shards shards = start_sip_shards(c, **dp, calls);
 
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
   control.on("stats", [&](const std::string& format) {
     stats::Snapshot s = snapshot(**dp, **st, started);
     add_sip_rows(s, shards, **dp);
+    add_call_rows(s, calls);
     if (format == "json") return stats::format_json(s);
     if (format == "prometheus") return stats::format_prometheus(s);
     if (format.empty() || format == "text") return stats::format_text(s);
@@ -197,7 +303,10 @@ int run_serve(int argc, char** argv) {
         TL_LOG(kWarn, "reload_refused", "reason=\"%s\"", fresh.error().message.c_str());
       } else {
         log::set_level(fresh->log_level);
-        TL_LOG(kInfo, "reloaded", "applied=log.level restart_needed_for=ports,lcores,eal,paths");
+        if (Status d = load_directory(**st, calls); !d)
+          TL_LOG(kWarn, "directory_reload_refused", "reason=\"%s\"", d.error().message.c_str());
+        TL_LOG(kInfo, "reloaded",
+               "applied=log.level,directory restart_needed_for=ports,lcores,eal,paths");
       }
       wait_hup();
     });
@@ -207,7 +316,8 @@ int run_serve(int argc, char** argv) {
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());
   io.run();
-  shards.clear();  // the shards hold mbufs of the dataplane's pool: stop them first
+  shards.clear();      // the shards hold mbufs of the dataplane's pool: stop them first
+  calls.cdrs->stop();  // every CDR of an ended call is in the store before we exit
   (*dp)->stop();
   TL_LOG(kInfo, "stopped", "uptime_s=%lld",
          static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(

@@ -28,7 +28,7 @@ class Testbed:
     APP_MAC = "02:54:4c:00:00:01"
 
     def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False,
-                 sip=None):
+                 sip=None, extra_peer4=(), provision=None, media=None, extra_config=""):
         self.build_dir = os.path.abspath(build_dir)
         self.binary = os.path.join(self.build_dir, "trunkline")
         tag = name or "tl%d" % (os.getpid() % 100000)
@@ -42,6 +42,13 @@ class Testbed:
         self.sip = {"port": 5060, "shards": 1, "test_responder": True}
         self.sip.update(sip or {})
         self.workers = list(workers)
+        # More IPv4 hosts on the peer side (agents' phones, a second carrier).
+        self.extra_peer4 = list(extra_peer4)
+        # A provisioning file (TOML text) applied to the store before start.
+        self.provision = provision
+        self.media = {"port_min": 20000, "port_max": 20999}
+        self.media.update(media or {})
+        self.extra_config = extra_config  # more TOML sections ([calls], [registrar] ...)
         self.capture = capture
         self.dir = tempfile.mkdtemp(prefix="trunkline-%s-" % tag)
         self.config_path = os.path.join(self.dir, "trunkline.toml")
@@ -76,6 +83,8 @@ class Testbed:
         self._run(peer + ["ip", "link", "set", "lo", "up"])
         self._run(peer + ["ip", "addr", "add", self.PEER4 + "/24", "dev", self.peer_if])
         self._run(peer + ["ip", "-6", "addr", "add", self.PEER6 + "/64", "dev", self.peer_if, "nodad"])
+        for a in self.extra_peer4:
+            self._run(peer + ["ip", "addr", "add", a + "/24", "dev", self.peer_if])
         # veth leaves checksums to "hardware" and would hand af_packet frames
         # with partial checksums; a real peer's NIC fills them in.
         self._run(peer + ["ethtool", "-K", self.peer_if, "tx", "off", "tso", "off", "gso", "off"])
@@ -114,7 +123,7 @@ device = "net_af_packet0,iface={self.app_if}"
 mac = "{self.APP_MAC}"
 ipv4 = ["{self.APP4}/24"]
 ipv6 = ["{self.APP6}/64"]
-resolve = ["{self.PEER4}", "{self.PEER6}"]
+resolve = {json.dumps([self.PEER4, self.PEER6] + self.extra_peer4)}
 kernel_interface = "{self.exc_if}"
 
 [sip]
@@ -123,15 +132,29 @@ shards = {self.sip["shards"]}
 queue_depth = {self.sip.get("queue_depth", 1024)}
 test_responder = {str(self.sip["test_responder"]).lower()}
 
+[media]
+port_min = {self.media["port_min"]}
+port_max = {self.media["port_max"]}
+
 [paths]
 store = "{self.dir}/trunkline.db"
 control_socket = "{self.socket}"
 spool = "{self.dir}/spool"
+{self.extra_config}
 """
+
+    @property
+    def store_path(self):
+        return os.path.join(self.dir, "trunkline.db")
 
     def start(self, timeout=30):
         with open(self.config_path, "w") as f:
             f.write(self.config_text())
+        if self.provision is not None:
+            path = os.path.join(self.dir, "provision.toml")
+            with open(path, "w") as f:
+                f.write(self.provision)
+            self._run([self.binary, "provision", path, "--store", self.store_path])
         if self.capture:
             self._capture_proc = subprocess.Popen(
                 ["ip", "netns", "exec", self.peer_ns, "tcpdump", "-U", "-n", "-i", self.peer_if,

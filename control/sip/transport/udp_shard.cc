@@ -17,6 +17,12 @@ namespace trunkline::sip {
 
 namespace {
 
+std::uint64_t wall_ms() {
+  using namespace std::chrono;
+  return static_cast<std::uint64_t>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
 std::uint64_t steady_ms() {
   using namespace std::chrono;
   return static_cast<std::uint64_t>(
@@ -28,15 +34,23 @@ constexpr std::size_t kMaxSipDatagram = 1500;  // one Ethernet frame; larger nee
 }  // namespace
 
 UdpShard::UdpShard(unsigned index, std::vector<ShardLink> links, rte_mempool* pool,
-                   const config::SipConfig& cfg)
+                   const config::SipConfig& cfg, CallServices services)
     : index_(index),
       links_(std::move(links)),
       pool_(pool),
       cfg_(cfg),
       policy_(RefusalPolicy::appliance()),
+      services_(std::move(services)),
+      media_rings_(services_.media.get()),
       service_(cfg.test_responder, [this] { return now_ms_; }),
-      layer_(*this, service_, TimerConfig{cfg.t1_ms, cfg.t2_ms, cfg.t4_ms}) {
+      b2bua_(
+          services_.b2bua, services_.routing != nullptr ? *services_.routing : no_routing_,
+          media_rings_, *this, services_.cdrs, [this] { return now_ms_; }, wall_ms),
+      layer_(*this, b2bua_, TimerConfig{cfg.t1_ms, cfg.t2_ms, cfg.t4_ms}) {
   service_.attach(&layer_);
+  b2bua_.attach(&layer_);
+  b2bua_.set_fallback(&service_);
+  if (services_.registrar) b2bua_.set_register_handler(services_.registrar);
 }
 
 UdpShard::~UdpShard() { stop(); }
@@ -72,7 +86,13 @@ void UdpShard::run() {
       for (unsigned i = 0; i < n; ++i) handle(pkts[i], l.worker, now_ms_);
       got += n;
     }
+    if (services_.media)
+      got += services_.media->poll([this](const media::Report& r) { b2bua_.on_media_report(r); });
     layer_.advance(now_ms_);
+    if (now_ms_ >= next_tick_ms_) {
+      b2bua_.tick();  // ring timeouts, CDRs due
+      next_tick_ms_ = now_ms_ + 20;
+    }
     publish();
     if (got != 0) {
       idle = 0;
@@ -203,13 +223,24 @@ void UdpShard::publish() {
   const ServiceCounters& s = service_.counters();
   counters_.options_answered.store(s.options_answered, std::memory_order_relaxed);
   counters_.invites_answered.store(s.invites_answered, std::memory_order_relaxed);
-  counters_.invites_refused.store(s.invites_refused, std::memory_order_relaxed);
   counters_.byes_answered.store(s.byes_answered, std::memory_order_relaxed);
   counters_.transactions.store(layer_.size(), std::memory_order_relaxed);
   const TransactionCounters& t = layer_.counters();
 #define TL_TX_PUBLISH(name, help) tx_##name.store(t.name, std::memory_order_relaxed);
   TL_SIP_TRANSACTION_COUNTERS(TL_TX_PUBLISH)
 #undef TL_TX_PUBLISH
+  const b2bua::B2buaCounters& b = b2bua_.counters();
+#define TL_B2BUA_PUBLISH(name, help) b2bua_##name.store(b.name, std::memory_order_relaxed);
+  TL_B2BUA_COUNTERS(TL_B2BUA_PUBLISH)
+#undef TL_B2BUA_PUBLISH
+}
+
+b2bua::B2buaCounters UdpShard::b2bua_counters() const {
+  b2bua::B2buaCounters b;
+#define TL_B2BUA_READ(name, help) b.name = b2bua_##name.load(std::memory_order_relaxed);
+  TL_B2BUA_COUNTERS(TL_B2BUA_READ)
+#undef TL_B2BUA_READ
+  return b;
 }
 
 TransactionCounters UdpShard::transaction_counters() const {

@@ -11,10 +11,12 @@
 #include <thread>
 #include <vector>
 
+#include "control/b2bua/b2bua.h"
 #include "control/config/config.h"
 #include "control/sip/refusal.h"
 #include "control/sip/service/sip_service.h"
 #include "control/sip/transaction/transaction_layer.h"
+#include "dataplane/media/media_control.h"
 
 struct rte_mempool;
 struct rte_mbuf;
@@ -28,6 +30,16 @@ struct ShardLink {
   rte_ring* to_dataplane;    // this shard → lcore
 };
 
+// What a shard needs to carry calls: the routing (shared by every shard, thread-safe),
+// the registrar (shared), where CDRs go, and this shard's media rings.
+struct CallServices {
+  b2bua::Routing* routing = nullptr;
+  b2bua::RegisterHandler registrar;
+  b2bua::CallRecordSink cdrs;
+  std::unique_ptr<media::MediaControl> media;
+  b2bua::B2buaConfig b2bua;
+};
+
 // clang-format off
 #define TL_SIP_SHARD_COUNTERS(X)                                                      \
   X(datagrams,           "SIP datagrams taken from the dataplane")                    \
@@ -39,7 +51,6 @@ struct ShardLink {
   X(send_too_big,        "SIP messages dropped: larger than one UDP datagram")        \
   X(options_answered,    "OPTIONS answered 200")                                      \
   X(invites_answered,    "INVITEs answered by the test responder")                    \
-  X(invites_refused,     "INVITEs answered 480 (no routing yet)")                     \
   X(byes_answered,       "BYEs answered 200")                                         \
   X(transactions,        "transactions open now")
 // clang-format on
@@ -47,7 +58,7 @@ struct ShardLink {
 class UdpShard final : public Transport {
  public:
   UdpShard(unsigned index, std::vector<ShardLink> links, rte_mempool* pool,
-           const config::SipConfig& cfg);
+           const config::SipConfig& cfg, CallServices services);
   ~UdpShard() override;
 
   void start();
@@ -62,6 +73,7 @@ class UdpShard final : public Transport {
   const Counters& counters() const { return counters_; }
   // The transaction layer's counters, published once per loop.
   TransactionCounters transaction_counters() const;
+  b2bua::B2buaCounters b2bua_counters() const;
 
   void send(const Peer& to, std::string_view bytes) override;
 
@@ -70,20 +82,38 @@ class UdpShard final : public Transport {
   void handle(rte_mbuf* m, std::uint16_t worker, std::uint64_t now);
   void publish();
 
+  // The B2BUA's media commands go to this shard's rings towards every lcore.
+  class MediaRings final : public b2bua::MediaSink {
+   public:
+    explicit MediaRings(media::MediaControl* mc) : mc_(mc) {}
+    bool send(const media::Command& c) override { return mc_ != nullptr && mc_->send(c); }
+
+   private:
+    media::MediaControl* mc_;
+  };
+
   unsigned index_;
   std::vector<ShardLink> links_;
   rte_mempool* pool_;
   config::SipConfig cfg_;
   RefusalPolicy policy_;
   std::uint64_t now_ms_ = 0;
+  CallServices services_;
+  b2bua::NoRouting no_routing_;
+  MediaRings media_rings_;
   SipService service_;
+  b2bua::B2bua b2bua_;
   TransactionLayer layer_;
+  std::uint64_t next_tick_ms_ = 0;
   std::atomic<bool> quit_{false};
   std::thread thread_;
   Counters counters_;
 #define TL_TX_COUNTER_ATOMIC(name, help) std::atomic<std::uint64_t> tx_##name{0};
   TL_SIP_TRANSACTION_COUNTERS(TL_TX_COUNTER_ATOMIC)
 #undef TL_TX_COUNTER_ATOMIC
+#define TL_B2BUA_COUNTER_ATOMIC(name, help) std::atomic<std::uint64_t> b2bua_##name{0};
+  TL_B2BUA_COUNTERS(TL_B2BUA_COUNTER_ATOMIC)
+#undef TL_B2BUA_COUNTER_ATOMIC
 };
 
 }  // namespace trunkline::sip

@@ -1,0 +1,768 @@
+#include "control/b2bua/b2bua.h"
+
+#include <cstdio>
+#include <random>
+
+#include "common/log.h"
+#include "control/b2bua/call.h"
+#include "control/b2bua/sdp_anchor.h"
+#include "control/sip/message_writer.h"
+#include "control/sip/preparse.h"
+
+namespace trunkline::b2bua {
+
+namespace {
+
+constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, REGISTER";
+constexpr std::string_view kSdp = "application/sdp";
+
+std::string_view reason_of(int code) {
+  switch (code) {
+    case 180:
+      return "Ringing";
+    case 183:
+      return "Session Progress";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 480:
+      return "Temporarily Unavailable";
+    case 481:
+      return "Call/Transaction Does Not Exist";
+    case 486:
+      return "Busy Here";
+    case 487:
+      return "Request Terminated";
+    case 488:
+      return "Not Acceptable Here";
+    case 491:
+      return "Request Pending";
+    case 500:
+      return "Server Internal Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return code < 300 ? "OK" : "Error";
+  }
+}
+
+bool has_sdp(const sip::Message& m) { return !m.body().empty(); }
+
+// The user part of the Request-URI (sip: user or tel: number), else To's.
+std::string dialled_number(const sip::Message& invite) {
+  const sip::Uri& ru = invite.request_line().uri;
+  if (ru.kind == sip::UriScheme::kTel) return std::string(ru.number);
+  if (ru.is_sip() && ru.has_user) return std::string(ru.user);
+  const sip::Uri& to = invite.to().addr.uri;
+  if (to.kind == sip::UriScheme::kTel) return std::string(to.number);
+  return std::string(to.user);
+}
+
+std::string caller_number(const sip::Message& invite) {
+  const sip::Uri& from = invite.from().addr.uri;
+  if (from.kind == sip::UriScheme::kTel) return std::string(from.number);
+  return std::string(from.user);
+}
+
+void add_stats(media::StreamStats& into, const media::StreamStats& s) {
+  into.packets += s.packets;
+  into.bytes += s.bytes;
+  into.rtcp_packets += s.rtcp_packets;
+  into.lost += s.lost;
+  into.dtmf_events += s.dtmf_events;
+  into.spoofed_dropped += s.spoofed_dropped;
+  if (s.jitter_ts > into.jitter_ts) into.jitter_ts = s.jitter_ts;
+  if (s.jitter_us > into.jitter_us) into.jitter_us = s.jitter_us;
+  // The stream is only as good as its worst lcore's share of it.
+  if (s.packets != 0 && (into.mos_x100 == 0 || s.mos_x100 < into.mos_x100))
+    into.mos_x100 = s.mos_x100;
+}
+
+}  // namespace
+
+std::string_view target_kind_name(Target::Kind k) {
+  switch (k) {
+    case Target::Kind::kRegistered:
+      return "registered";
+    case Target::Kind::kStatic:
+      return "static";
+    case Target::Kind::kAlternate:
+      return "alternate";
+  }
+  return "?";
+}
+
+store::LegStats leg_summary(const media::StreamStats& s) {
+  store::LegStats l;
+  l.packets = s.packets;
+  l.lost = s.lost;
+  l.jitter_ms = s.jitter_us / 1000.0;
+  l.mos = s.mos_x100 / 100.0;
+  return l;
+}
+
+B2bua::B2bua(B2buaConfig cfg, Routing& routing, MediaSink& media, sip::Transport& transport,
+             CallRecordSink cdrs, std::function<std::uint64_t()> now_ms,
+             std::function<std::uint64_t()> wall_ms)
+    : cfg_(cfg),
+      routing_(routing),
+      media_(media),
+      transport_(transport),
+      cdrs_(std::move(cdrs)),
+      now_ms_(std::move(now_ms)),
+      wall_ms_(std::move(wall_ms)),
+      ports_(cfg.media_port_min, cfg.media_port_max, cfg.shard, cfg.shards),
+      random_state_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
+
+B2bua::~B2bua() = default;
+
+std::string B2bua::new_tag() {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "tl%x-%llx-%llx", cfg_.shard,
+                static_cast<unsigned long long>(random_state_ ^ (random_state_ >> 29)),
+                static_cast<unsigned long long>(++tag_counter_));
+  return buf;
+}
+
+// A Call-ID that the dataplane steers to this shard, so both legs' SIP
+// lands on the thread that owns the call.
+std::string B2bua::new_call_id() {
+  for (;;) {
+    random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%016llx@trunkline",
+                  static_cast<unsigned long long>(random_state_));
+    if (cfg_.shards <= 1 || sip::call_id_hash(buf) % cfg_.shards == cfg_.shard) return buf;
+  }
+}
+
+std::string B2bua::contact_for(const sip::Peer& local_side) const {
+  const std::string ip = local_side.local.to_string();
+  return "<sip:trunkline@" + (local_side.local.is_v4() ? ip : "[" + ip + "]") + ":" +
+         std::to_string(local_side.local_port) + ">";
+}
+
+void B2bua::media(const media::Command& c) {
+  if (!media_.send(c)) {
+    ++counters_.media_command_failed;
+    TL_LOG(kWarn, "media_command_failed", "session=%u verb=%d", c.id, static_cast<int>(c.verb));
+  }
+}
+
+void B2bua::respond(sip::TxId tx, const sip::Message& req, int code, std::string_view reason,
+                    std::string_view to_tag, std::string_view extra, std::string_view content_type,
+                    std::string_view body) {
+  std::string out;
+  sip::MessageWriter w(&out);
+  sip::write_response_head(req, code, reason, code == 100 ? std::string_view{} : to_tag, w);
+  if (!extra.empty()) out.append(extra);
+  w.header("Server", "Trunkline");
+  w.finish(content_type, body);
+  if (Status s = layer_->respond(tx, std::move(out), code, now_ms_()); !s)
+    TL_LOG(kDebug, "b2bua_respond_failed", "code=%d error=\"%s\"", code, s.error().message.c_str());
+}
+
+B2bua::Call* B2bua::find(std::string_view call_id, Side* side) {
+  auto it = by_call_id_.find(std::string(call_id));
+  if (it == by_call_id_.end()) return nullptr;
+  auto c = calls_.find(it->second);
+  if (c == calls_.end()) return nullptr;
+  *side = c->second->carrier.dialog.call_id == call_id ? Side::kCarrier : Side::kAgent;
+  return c->second.get();
+}
+
+void B2bua::on_request(sip::TxId tx, const sip::Message& req, const sip::Peer& from) {
+  if (req.method() == sip::Method::kRegister && register_) {
+    int code = 0;
+    std::string response = register_(req, from, now_ms_(), &code);
+    (void)layer_->respond(tx, std::move(response), code, now_ms_());
+    return;
+  }
+  if (req.to().has_tag) {
+    Side side;
+    if (Call* call = find(req.call_id(), &side)) return in_dialog(tx, req, from, *call, side);
+  } else if (req.method() == sip::Method::kInvite && !cfg_.test_responder) {
+    return start_call(tx, req, from);
+  }
+  if (fallback_ != nullptr) return fallback_->on_request(tx, req, from);
+  respond(tx, req, 501, "Not Implemented", new_tag(), "Allow: " + std::string(kAllow) + "\r\n");
+}
+
+void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer& from) {
+  const std::string did = dialled_number(invite);
+  InboundRoute route = routing_.route(from, did);
+  if (route.refuse_code != 0) {
+    (route.refuse_code == 403 ? counters_.refused_trunk : counters_.refused_number)++;
+    TL_LOG(kInfo, "call_refused", "code=%d reason=\"%s\" source=%s did=%s", route.refuse_code,
+           route.refuse_reason.c_str(), from.to_string().c_str(), did.c_str());
+    respond(tx, invite, route.refuse_code, route.refuse_reason, new_tag());
+    return;
+  }
+  const std::string retry = "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n";
+  if (calls_.size() >= cfg_.max_calls || ports_.available() < 2) {
+    ++counters_.refused_overload;
+    TL_LOG(kWarn, "call_refused_overload", "calls=%zu ports=%zu", calls_.size(),
+           ports_.available());
+    respond(tx, invite, 503, "Service Unavailable", new_tag(), retry);
+    return;
+  }
+  auto offer = read_audio(invite.body());
+  if (!offer || offer->secure) {
+    ++counters_.refused_sdp;
+    const std::string why =
+        !offer ? offer.error().message : "SRTP offers on trunks are not supported";
+    respond(tx, invite, 488, "Not Acceptable Here", new_tag(),
+            "Warning: 399 trunkline \"" + why + "\"\r\n");
+    return;
+  }
+  auto call = std::make_unique<Call>();
+  const std::string tag = new_tag();
+  auto dialog = Dialog::from_request(invite, from, tag, contact_for(from));
+  if (!dialog) {
+    respond(tx, invite, 400, "Bad Request", tag,
+            "Warning: 399 trunkline \"" + dialog.error().message + "\"\r\n");
+    return;
+  }
+  call->id = (next_session_++ << 4) | (cfg_.shard & 0xf);
+  call->route = std::move(route);
+  call->invite = std::string(invite.bytes());
+  call->offer = std::string(invite.body());
+  call->inbound_tx = tx;
+  call->carrier.dialog = std::move(*dialog);
+  call->carrier.established = true;  // answered with our tag from the first 18x/2xx on
+  call->carrier.media.local = {from.local, *ports_.allocate()};
+  call->carrier.media.remote = offer->remote;
+  call->carrier.media.dpdk_port = from.dpdk_port;
+  call->carrier.media.telephone_event_pt = offer->telephone_event_pt;
+  call->agent.media.local.port = *ports_.allocate();
+  CallRecord& r = call->record;
+  r.tenant = call->route.tenant;
+  r.cdr.call_id = call->carrier.dialog.call_id;
+  r.cdr.caller = caller_number(invite);
+  r.cdr.did = call->route.did;
+  r.cdr.trunk = call->route.trunk;
+  r.cdr.started_at_ms = wall_ms_();
+  ++counters_.calls_offered;
+  TL_LOG(kInfo, "call_offered", "session=%u tenant=%lld did=%s caller=%s trunk=%s", call->id,
+         static_cast<long long>(r.tenant), r.cdr.did.c_str(), r.cdr.caller.c_str(),
+         r.cdr.trunk.c_str());
+  Call& c = *call;
+  by_call_id_[c.carrier.dialog.call_id] = c.id;
+  by_server_tx_[tx] = c.id;
+  calls_.emplace(c.id, std::move(call));
+  try_next_target(c);
+}
+
+void B2bua::try_next_target(Call& call) {
+  for (;;) {
+    if (call.targets.empty()) {
+      if (call.next_agent >= call.route.agents.size()) break;
+      call.current_agent = call.route.agents[call.next_agent++];
+      call.targets = routing_.targets(call.route.tenant, call.route.trunk, call.current_agent,
+                                      call.carrier.dialog.peer, now_ms_());
+      std::reverse(call.targets.begin(), call.targets.end());  // best last: pop_back
+      continue;
+    }
+    Target t = std::move(call.targets.back());
+    call.targets.pop_back();
+    if (!call.out_call_id.empty()) by_call_id_.erase(call.out_call_id);
+    call.out_call_id = new_call_id();
+    Dialog& d = call.agent.dialog;
+    d = Dialog{};
+    d.call_id = call.out_call_id;
+    d.local_tag = new_tag();
+    d.local_uri =
+        "<sip:" + call.record.cdr.caller + "@" +
+        (t.peer.local.is_v4() ? t.peer.local.to_string() : "[" + t.peer.local.to_string() + "]") +
+        ">";
+    d.remote_uri = "<" + t.request_uri + ">";
+    d.remote_target = t.request_uri;
+    d.peer = t.peer;
+    d.contact = contact_for(t.peer);
+    call.agent.established = false;
+    call.agent.media.local.ip = t.peer.local;
+    call.agent.media.dpdk_port = t.peer.dpdk_port;
+    call.agent.media.remote = {};
+    if (!call.media_installed) {
+      media::Command cmd;
+      cmd.verb = media::CommandVerb::kCreate;
+      cmd.id = call.id;
+      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+      cmd.legs[0] = call.carrier.media;
+      cmd.legs[1] = call.agent.media;
+      if (!media_.send(cmd)) {
+        ++counters_.media_command_failed;
+        ++counters_.refused_overload;
+        answer_carrier(call, 503, "Service Unavailable",
+                       "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n");
+        end_call(call, Outcome::kFailed, 503, "media command ring full");
+        return;
+      }
+      call.media_installed = true;
+    }
+    auto sdp = anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port,
+                          call.id, ++call.agent.sdp_version);
+    if (!sdp) break;  // cannot happen: the offer was read before
+    const std::string extra = "Allow: " + std::string(kAllow) + "\r\n";
+    std::string bytes = d.request("INVITE", layer_->new_branch(), extra, kSdp, *sdp);
+    auto tx = layer_->request(std::move(bytes), t.peer, now_ms_());
+    if (!tx) {
+      call.last_failure = 500;
+      continue;
+    }
+    TL_LOG(kInfo, "call_target", "session=%u agent=%s kind=%s uri=%s", call.id,
+           call.current_agent.c_str(), std::string(target_kind_name(t.kind)).c_str(),
+           t.request_uri.c_str());
+    by_call_id_[call.out_call_id] = call.id;
+    call.out_invite_tx = *tx;
+    by_invite_tx_[*tx] = call.id;
+    call.ring_deadline_ms = now_ms_() + cfg_.ring_timeout_s * 1000ull;
+    call.record.cdr.agent = call.current_agent;
+    return;
+  }
+  // Nobody left to try.
+  int code = 480;
+  if (call.failure == Outcome::kBusy) code = 486;
+  answer_carrier(call, code, reason_of(code));
+  end_call(call, call.failure, code,
+           call.route.agents.empty() ? "no agent for this number" : "no agent answered");
+}
+
+void B2bua::answer_carrier(Call& call, int code, std::string_view reason, std::string_view extra,
+                           std::string_view sdp) {
+  if (call.inbound_tx == 0) return;
+  sip::Message invite;
+  if (!sip::parse_message(call.invite, &invite).ok()) return;
+  std::string headers(extra);
+  if (code > 100 && code < 300) {
+    headers += "Contact: " + call.carrier.dialog.contact + "\r\n";
+    for (const sip::HeaderField& h : invite)
+      if (h.id == sip::HeaderId::kRecordRoute)
+        headers += "Record-Route: " + std::string(h.value) + "\r\n";
+    headers += "Allow: " + std::string(kAllow) + "\r\n";
+  }
+  respond(call.inbound_tx, invite, code, reason, call.carrier.dialog.local_tag, headers,
+          sdp.empty() ? std::string_view{} : kSdp, sdp);
+  if (code >= 200) {
+    if (code >= 300) by_server_tx_.erase(call.inbound_tx);
+    call.inbound_tx = 0;
+  }
+}
+
+static std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::SessionId id,
+                                std::uint64_t version) {
+  auto sdp = anchor_sdp(peer_sdp, leg.media.local.ip, leg.media.local.port, id, version);
+  return sdp ? std::move(*sdp) : std::string();
+}
+
+void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
+  const int code = resp.status_line().code;
+  if (code == 100) return;
+  if (call.state == CallState::kEnded) {
+    // The caller left (CANCEL) while the agent answered: end the agent's leg too.
+    if (code >= 200 && code < 300) {
+      if (auto d = Dialog::from_response(resp, call.agent.dialog, call.agent.dialog.peer)) {
+        call.agent.dialog = std::move(*d);
+        call.agent.established = true;
+        send_ack(call, resp.cseq().number);
+        send_in_dialog(call, Side::kAgent, "BYE");
+      }
+    }
+    return;
+  }
+  if (code >= 300) {
+    by_invite_tx_.erase(call.out_invite_tx);
+    call.out_invite_tx = 0;
+    return on_target_failed(call, code, resp.status_line().reason);
+  }
+  if (resp.to().has_tag) {
+    if (auto d = Dialog::from_response(resp, call.agent.dialog, call.agent.dialog.peer)) {
+      call.agent.dialog = std::move(*d);
+      call.agent.established = true;
+    } else if (code >= 200) {
+      TL_LOG(kWarn, "agent_answer_bad", "session=%u error=\"%s\"", call.id,
+             d.error().message.c_str());
+    }
+  }
+  std::string sdp;
+  if (has_sdp(resp)) {
+    if (auto a = read_audio(resp.body())) {
+      call.agent.media.remote = a->remote;
+      call.agent.media.telephone_event_pt = a->telephone_event_pt;
+      media::Command cmd;
+      cmd.verb = media::CommandVerb::kUpdateRemote;
+      cmd.id = call.id;
+      cmd.leg = 1;
+      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+      cmd.legs[1] = call.agent.media;
+      media(cmd);
+      sdp = anchored_for(call.carrier, resp.body(), call.id, ++call.carrier.sdp_version);
+    }
+  }
+  if (code < 200) {
+    answer_carrier(call, code == 183 && sdp.empty() ? 180 : code, reason_of(code), {}, sdp);
+    return;
+  }
+  // 2xx: the agent answered.
+  by_invite_tx_.erase(call.out_invite_tx);
+  call.out_invite_tx = 0;
+  send_ack(call, resp.cseq().number);
+  if (sdp.empty() || !call.agent.established) {
+    send_in_dialog(call, Side::kAgent, "BYE");
+    answer_carrier(call, 500, "Server Internal Error");
+    end_call(call, Outcome::kFailed, 500, "agent answered without a usable SDP answer");
+    return;
+  }
+  answer_carrier(call, 200, "OK", {}, sdp);
+  call.state = CallState::kAnswered;
+  call.record.cdr.answered_at_ms = wall_ms_();
+  call.record.cdr.agent = call.current_agent;
+  ++counters_.calls_answered;
+  ++counters_.calls_active;
+  TL_LOG(kInfo, "call_answered", "session=%u agent=%s", call.id, call.current_agent.c_str());
+}
+
+void B2bua::on_target_failed(Call& call, int code, std::string_view reason) {
+  call.last_failure = code;
+  if (code == 486 || code == 600 || code == 603) {
+    ++counters_.agent_busy;
+    call.failure = Outcome::kBusy;
+  } else if (code != 487) {  // 487: our own CANCEL at the ring timeout, counted there
+    ++counters_.agent_unreachable;
+    call.failure = Outcome::kUnreachable;
+  }
+  TL_LOG(kInfo, "call_target_failed", "session=%u agent=%s code=%d reason=\"%.*s\"", call.id,
+         call.current_agent.c_str(), code, static_cast<int>(reason.size()), reason.data());
+  try_next_target(call);
+}
+
+void B2bua::send_in_dialog(Call& call, Side side, std::string_view method, std::string_view extra,
+                           std::string_view content_type, std::string_view body, Relay* relay) {
+  CallLeg& leg = side == Side::kCarrier ? call.carrier : call.agent;
+  std::string bytes = leg.dialog.request(method, layer_->new_branch(), extra, content_type, body);
+  const std::string& hop =
+      leg.dialog.route_set.empty() ? leg.dialog.remote_target : leg.dialog.route_set.front();
+  auto peer = peer_of_uri(hop, leg.dialog.peer);
+  auto tx = layer_->request(std::move(bytes), peer ? *peer : leg.dialog.peer, now_ms_());
+  if (!tx) {
+    TL_LOG(kWarn, "in_dialog_request_failed", "session=%u method=%.*s error=\"%s\"", call.id,
+           static_cast<int>(method.size()), method.data(), tx.error().message.c_str());
+    return;
+  }
+  if (relay != nullptr) {
+    relay->cseq = leg.dialog.local_cseq;
+    relays_[*tx] = *relay;
+  }
+}
+
+void B2bua::send_ack(Call& call, std::uint32_t cseq) {
+  Dialog& d = call.agent.dialog;
+  const std::string bytes = d.request("ACK", layer_->new_branch(), {}, {}, {}, cseq);
+  const std::string& hop = d.route_set.empty() ? d.remote_target : d.route_set.front();
+  auto peer = peer_of_uri(hop, d.peer);
+  transport_.send(peer ? *peer : d.peer, bytes);
+}
+
+void B2bua::update_media(Call& call, Side side, const AudioOffer& a) {
+  CallLeg& leg = side == Side::kCarrier ? call.carrier : call.agent;
+  const std::uint8_t index = side == Side::kCarrier ? 0 : 1;
+  media::Command cmd;
+  cmd.id = call.id;
+  cmd.leg = index;
+  cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+  if (!(a.remote.port == 0 || (a.hold && a.remote.ip == net::IpKey{}))) {
+    leg.media.remote = a.remote;
+    leg.media.telephone_event_pt = a.telephone_event_pt;
+    cmd.verb = media::CommandVerb::kUpdateRemote;
+    cmd.legs[index] = leg.media;
+    media(cmd);
+  }
+  // A leg that sends only (or nothing) receives nothing from us.
+  cmd.verb = media::CommandVerb::kHold;
+  cmd.flag = a.hold ? 1 : 0;
+  media(cmd);
+}
+
+void B2bua::in_dialog(sip::TxId tx, const sip::Message& req, const sip::Peer& from, Call& call,
+                      Side side) {
+  (void)from;
+  CallLeg& leg = side == Side::kCarrier ? call.carrier : call.agent;
+  const Side other = side == Side::kCarrier ? Side::kAgent : Side::kCarrier;
+  CallLeg& other_leg = other == Side::kCarrier ? call.carrier : call.agent;
+  if (!leg.established || req.to().tag != leg.dialog.local_tag ||
+      req.from().tag != leg.dialog.remote_tag || call.state == CallState::kEnded) {
+    respond(tx, req, 481, reason_of(481), leg.dialog.local_tag);
+    return;
+  }
+  if (!leg.dialog.accept_remote_cseq(req.cseq().number)) {
+    respond(tx, req, 500, "CSeq Out Of Order", leg.dialog.local_tag);
+    return;
+  }
+  switch (req.method()) {
+    case sip::Method::kBye:
+      ++counters_.byes;
+      respond(tx, req, 200, "OK", leg.dialog.local_tag);
+      hang_up(call, side, 200, side == Side::kCarrier ? "caller hung up" : "agent hung up");
+      return;
+    case sip::Method::kInvite:
+    case sip::Method::kUpdate: {
+      if (call.state != CallState::kAnswered || call.pending_reinvite) {
+        respond(tx, req, 491, reason_of(491), leg.dialog.local_tag, "Retry-After: 1\r\n");
+        return;
+      }
+      std::string sdp;
+      if (has_sdp(req)) {
+        auto a = read_audio(req.body());
+        if (!a || a->secure) {
+          respond(tx, req, 488, reason_of(488), leg.dialog.local_tag,
+                  "Warning: 399 trunkline \"" +
+                      (a ? std::string("SRTP is not supported on this leg") : a.error().message) +
+                      "\"\r\n");
+          return;
+        }
+        update_media(call, side, *a);
+        sdp = anchored_for(other_leg, req.body(), call.id, ++other_leg.sdp_version);
+      }
+      leg.dialog.refresh_target(req);
+      ++counters_.reinvites;
+      call.pending_reinvite = true;
+      Relay relay{call.id, tx, side, std::string(req.bytes()), 0};
+      send_in_dialog(call, other, req.method() == sip::Method::kInvite ? "INVITE" : "UPDATE", {},
+                     sdp.empty() ? std::string_view{} : kSdp, sdp, &relay);
+      return;
+    }
+    default:
+      respond(tx, req, 501, reason_of(501), leg.dialog.local_tag,
+              "Allow: " + std::string(kAllow) + "\r\n");
+      return;
+  }
+}
+
+void B2bua::on_ack(const sip::Message& ack, const sip::Peer& from) {
+  // ACKs for our 2xx need nothing more: the layer stopped retransmitting.
+  if (fallback_ != nullptr) fallback_->on_ack(ack, from);
+}
+
+void B2bua::on_cancel(sip::TxId invite_tx) {
+  auto it = by_server_tx_.find(invite_tx);
+  if (it == by_server_tx_.end()) {
+    if (fallback_ != nullptr) fallback_->on_cancel(invite_tx);
+    return;
+  }
+  auto c = calls_.find(it->second);
+  if (c == calls_.end() || c->second->inbound_tx != invite_tx) return;
+  Call& call = *c->second;
+  answer_carrier(call, 487, reason_of(487));
+  if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+  ++counters_.abandoned;
+  end_call(call, Outcome::kAbandoned, 487, "caller cancelled");
+}
+
+void B2bua::on_response(sip::TxId client_tx, const sip::Message& response) {
+  if (auto r = relays_.find(client_tx); r != relays_.end()) {
+    const int code = response.status_line().code;
+    if (code < 200) return;
+    Relay relay = std::move(r->second);
+    relays_.erase(r);
+    auto c = calls_.find(relay.call);
+    if (c == calls_.end()) return;
+    Call& call = *c->second;
+    call.pending_reinvite = false;
+    const Side other = relay.from == Side::kCarrier ? Side::kAgent : Side::kCarrier;
+    CallLeg& from_leg = relay.from == Side::kCarrier ? call.carrier : call.agent;
+    CallLeg& other_leg = relay.from == Side::kCarrier ? call.agent : call.carrier;
+    std::string sdp;
+    if (code < 300) {
+      if (response.cseq().method_id == sip::Method::kInvite) {
+        other_leg.dialog.refresh_target(response);
+        // The other leg's 2xx is ours to acknowledge.
+        const std::string ack =
+            other_leg.dialog.request("ACK", layer_->new_branch(), {}, {}, {}, relay.cseq);
+        const std::string& hop = other_leg.dialog.route_set.empty()
+                                     ? other_leg.dialog.remote_target
+                                     : other_leg.dialog.route_set.front();
+        auto peer = peer_of_uri(hop, other_leg.dialog.peer);
+        transport_.send(peer ? *peer : other_leg.dialog.peer, ack);
+      }
+      if (has_sdp(response)) {
+        if (auto a = read_audio(response.body())) {
+          update_media(call, other, *a);
+          sdp = anchored_for(from_leg, response.body(), call.id, ++from_leg.sdp_version);
+        }
+      }
+    }
+    sip::Message req;
+    if (!sip::parse_message(relay.request, &req).ok()) return;
+    std::string extra;
+    if (code < 300) extra = "Contact: " + from_leg.dialog.contact + "\r\n";
+    respond(relay.server_tx, req, code, response.status_line().reason, from_leg.dialog.local_tag,
+            extra, sdp.empty() ? std::string_view{} : kSdp, sdp);
+    return;
+  }
+  auto it = by_invite_tx_.find(client_tx);
+  if (it == by_invite_tx_.end()) return;  // a BYE's answer: nothing depends on it
+  auto c = calls_.find(it->second);
+  if (c == calls_.end()) return;
+  on_invite_response(*c->second, response);
+}
+
+void B2bua::on_client_timeout(sip::TxId client_tx) {
+  if (auto r = relays_.find(client_tx); r != relays_.end()) {
+    Relay relay = std::move(r->second);
+    relays_.erase(r);
+    auto c = calls_.find(relay.call);
+    if (c == calls_.end()) return;
+    c->second->pending_reinvite = false;
+    sip::Message req;
+    if (sip::parse_message(relay.request, &req).ok())
+      respond(
+          relay.server_tx, req, 408, reason_of(408),
+          (relay.from == Side::kCarrier ? c->second->carrier : c->second->agent).dialog.local_tag);
+    return;
+  }
+  auto it = by_invite_tx_.find(client_tx);
+  if (it == by_invite_tx_.end()) return;
+  const media::SessionId id = it->second;
+  by_invite_tx_.erase(it);
+  auto c = calls_.find(id);
+  if (c == calls_.end() || c->second->state == CallState::kEnded) return;
+  c->second->out_invite_tx = 0;
+  on_target_failed(*c->second, 408, "no response");
+}
+
+void B2bua::on_server_timeout(sip::TxId server_tx) {
+  // Our 2xx to the carrier was never acknowledged (RFC 3261 §13.3.1.4).
+  auto it = by_server_tx_.find(server_tx);
+  if (it == by_server_tx_.end()) return;
+  auto c = calls_.find(it->second);
+  if (c == calls_.end() || c->second->state != CallState::kAnswered) return;
+  Call& call = *c->second;
+  send_in_dialog(call, Side::kCarrier, "BYE");
+  send_in_dialog(call, Side::kAgent, "BYE");
+  end_call(call, Outcome::kFailed, 408, "carrier never acknowledged the answer");
+}
+
+void B2bua::on_stray_response(const sip::Message& response, const sip::Peer& from) {
+  if (fallback_ != nullptr) fallback_->on_stray_response(response, from);
+}
+
+void B2bua::hang_up(Call& call, Side from_side, int code, std::string_view text) {
+  const Side other = from_side == Side::kCarrier ? Side::kAgent : Side::kCarrier;
+  if (call.state == CallState::kAnswered) {
+    send_in_dialog(call, other, "BYE");
+    end_call(call, Outcome::kAnswered, code, text);
+  } else {
+    // A BYE on an early dialog: the call never got going.
+    if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+    answer_carrier(call, 487, reason_of(487));
+    end_call(call, Outcome::kAbandoned, 487, text);
+  }
+}
+
+void B2bua::end_call(Call& call, Outcome outcome, int code, std::string_view text) {
+  if (call.state == CallState::kEnded) return;
+  if (call.state == CallState::kAnswered && counters_.calls_active > 0) --counters_.calls_active;
+  call.state = CallState::kEnded;
+  call.record.cdr.outcome = outcome;
+  call.record.cdr.cause_code = code;
+  call.record.cdr.cause_text = std::string(text);
+  call.record.cdr.ended_at_ms = wall_ms_();
+  TL_LOG(kInfo, "call_ended", "session=%u outcome=%s code=%d cause=\"%s\"", call.id,
+         store::to_string(outcome), code, call.record.cdr.cause_text.c_str());
+  if (call.media_installed) {
+    media::Command cmd;
+    cmd.verb = media::CommandVerb::kDelete;
+    cmd.id = call.id;
+    cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+    media(cmd);
+    call.cdr_due_ms = now_ms_() + cfg_.cdr_wait_ms;
+  } else {
+    call.cdr_due_ms = now_ms_();
+  }
+}
+
+void B2bua::finish(Call& call) {
+  ++counters_.cdrs_written;
+  call.record.cdr.caller_leg = leg_summary(call.record.caller_stats);
+  call.record.cdr.agent_leg = leg_summary(call.record.agent_stats);
+  if (cdrs_) cdrs_(call.record);
+  ports_.release(call.carrier.media.local.port);
+  ports_.release(call.agent.media.local.port);
+  by_call_id_.erase(call.carrier.dialog.call_id);
+  if (!call.out_call_id.empty()) by_call_id_.erase(call.out_call_id);
+  std::erase_if(by_server_tx_, [&](const auto& e) { return e.second == call.id; });
+  std::erase_if(by_invite_tx_, [&](const auto& e) { return e.second == call.id; });
+  std::erase_if(relays_, [&](const auto& e) { return e.second.call == call.id; });
+  calls_.erase(call.id);  // `call` is gone after this
+}
+
+void B2bua::on_media_report(const media::Report& r) {
+  auto c = calls_.find(r.id);
+  if (c == calls_.end()) return;
+  Call& call = *c->second;
+  switch (r.kind) {
+    case media::ReportKind::kFinal:
+      add_stats(r.leg == 0 ? call.record.caller_stats : call.record.agent_stats, r.stats);
+      if (++call.finals_seen >= 2 * cfg_.media_workers && call.state == CallState::kEnded)
+        finish(call);
+      return;
+    case media::ReportKind::kDtmf:
+      TL_LOG(kInfo, "dtmf", "session=%u leg=%s event=%u duration=%u", call.id,
+             r.leg == 0 ? "caller" : "agent", r.dtmf_event, r.dtmf_duration);
+      return;
+    case media::ReportKind::kRefused:
+      // An lcore could not install the session (table full, port in use):
+      // the call cannot carry media, so it ends rather than stay silent.
+      ++counters_.media_command_failed;
+      TL_LOG(kWarn, "media_refused", "session=%u worker=%u", call.id, r.worker);
+      if (call.state != CallState::kEnded) {
+        if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+        if (call.state == CallState::kAnswered) {
+          send_in_dialog(call, Side::kCarrier, "BYE");
+          send_in_dialog(call, Side::kAgent, "BYE");
+        } else {
+          answer_carrier(call, 503, reason_of(503),
+                         "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n");
+        }
+        end_call(call, Outcome::kFailed, 503, "media session refused by the dataplane");
+      }
+      return;
+    case media::ReportKind::kLatched:
+      TL_LOG(kDebug, "media_latched", "session=%u leg=%u addr=%s:%u", call.id, r.leg,
+             r.addr.ip.to_string().c_str(), r.addr.port);
+      return;
+  }
+}
+
+void B2bua::tick() {
+  const std::uint64_t now = now_ms_();
+  std::vector<media::SessionId> due;
+  for (auto& [id, call] : calls_) {
+    if (call->state == CallState::kEnded) {
+      if (now >= call->cdr_due_ms) due.push_back(id);
+    } else if (call->state == CallState::kRouting && call->out_invite_tx != 0 &&
+               now >= call->ring_deadline_ms) {
+      ++counters_.agent_no_answer;
+      (void)layer_->cancel(call->out_invite_tx, now);
+      by_invite_tx_.erase(call->out_invite_tx);
+      call->out_invite_tx = 0;
+      call->failure = Outcome::kNoAnswer;
+      try_next_target(*call);  // may end the call: its CDR is due on a later tick
+    }
+  }
+  for (media::SessionId id : due) {
+    auto c = calls_.find(id);
+    if (c != calls_.end()) finish(*c->second);
+  }
+}
+
+}  // namespace trunkline::b2bua

@@ -1,0 +1,167 @@
+// The B2BUA call model: an INVITE from an allowed trunk to a known number
+// becomes a call with an inbound (carrier) leg and an outbound (agent) leg,
+// each its own SIP dialog; the media of both is anchored in the dataplane
+// (a media session per call, installed and removed through MediaSink).
+//
+// It is the transaction user of one control shard: requests and responses
+// come from the TransactionLayer, REGISTER goes to the registrar handler,
+// and what is not a call (OPTIONS, the test responder) goes to `fallback`.
+// Pure logic over its inputs: time comes from the clocks it is given; no
+// thread, no I/O of its own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "control/b2bua/call_record.h"
+#include "control/b2bua/dialog.h"
+#include "control/b2bua/media_ports.h"
+#include "control/b2bua/routing.h"
+#include "control/sip/transaction/transaction_layer.h"
+#include "dataplane/media/media_types.h"
+
+namespace trunkline::b2bua {
+
+// Where media commands go (the dataplane's command rings in the daemon).
+class MediaSink {
+ public:
+  virtual ~MediaSink() = default;
+  // False when a ring was full: the command did not reach every lcore.
+  virtual bool send(const media::Command& c) = 0;
+};
+
+struct B2buaConfig {
+  unsigned shard = 0;
+  unsigned shards = 1;
+  std::uint16_t media_port_min = 20000;
+  std::uint16_t media_port_max = 29999;
+  std::uint32_t ring_timeout_s = 30;  // an unanswered target is cancelled after this
+  std::uint32_t max_calls = 10000;    // per shard; beyond: 503 with Retry-After
+  std::uint32_t retry_after_s = 30;
+  unsigned media_workers = 1;        // lcores that send a kFinal report per leg
+  std::uint32_t cdr_wait_ms = 1000;  // how long a CDR waits for the media reports
+  bool test_responder = false;       // INVITEs go to `fallback` (load tests)
+};
+
+// clang-format off
+#define TL_B2BUA_COUNTERS(X)                                                   \
+  X(calls_offered,       "INVITEs that started a call")                        \
+  X(calls_answered,      "calls an agent answered")                            \
+  X(calls_active,        "calls up now (gauge)")                               \
+  X(refused_trunk,       "INVITEs refused 403: source is no allowed trunk")    \
+  X(refused_number,      "INVITEs refused 404: number not provisioned")        \
+  X(refused_overload,    "INVITEs refused 503: too many calls or no media port") \
+  X(refused_sdp,         "INVITEs refused 488: no usable audio offer")         \
+  X(abandoned,           "calls the caller cancelled before an answer")        \
+  X(agent_busy,          "targets that answered busy")                         \
+  X(agent_no_answer,     "targets cancelled at the ring timeout")              \
+  X(agent_unreachable,   "targets that failed or timed out")                   \
+  X(byes,                "BYEs handled")                                       \
+  X(reinvites,           "re-INVITEs and UPDATEs relayed")                     \
+  X(media_command_failed,"media commands that did not reach every lcore")      \
+  X(cdrs_written,        "CDRs handed to the store")
+// clang-format on
+
+struct B2buaCounters {
+#define TL_B2BUA_COUNTER_FIELD(name, help) std::uint64_t name = 0;
+  TL_B2BUA_COUNTERS(TL_B2BUA_COUNTER_FIELD)
+#undef TL_B2BUA_COUNTER_FIELD
+};
+
+using RegisterHandler = std::function<std::string(const sip::Message&, const sip::Peer&,
+                                                  std::uint64_t now_ms, int* code)>;
+
+class B2bua final : public sip::TransactionUser {
+ public:
+  // `now_ms`: the shard's monotonic clock (timers); `wall_ms`: UTC ms (CDRs).
+  B2bua(B2buaConfig cfg, Routing& routing, MediaSink& media, sip::Transport& transport,
+        CallRecordSink cdrs, std::function<std::uint64_t()> now_ms,
+        std::function<std::uint64_t()> wall_ms);
+  ~B2bua() override;
+
+  void attach(sip::TransactionLayer* layer) { layer_ = layer; }
+  void set_fallback(sip::TransactionUser* fallback) { fallback_ = fallback; }
+  void set_register_handler(RegisterHandler h) { register_ = std::move(h); }
+
+  void on_request(sip::TxId tx, const sip::Message& request, const sip::Peer& from) override;
+  void on_ack(const sip::Message& ack, const sip::Peer& from) override;
+  void on_cancel(sip::TxId invite_tx) override;
+  void on_response(sip::TxId client_tx, const sip::Message& response) override;
+  void on_client_timeout(sip::TxId client_tx) override;
+  void on_server_timeout(sip::TxId server_tx) override;
+  void on_stray_response(const sip::Message& response, const sip::Peer& from) override;
+
+  // A report from the dataplane about one of this shard's sessions.
+  void on_media_report(const media::Report& r);
+  // Ring timeouts and overdue CDRs; call at least every 100 ms.
+  void tick();
+
+  const B2buaCounters& counters() const { return counters_; }
+  std::size_t calls() const { return calls_.size(); }
+
+  struct Call;
+
+ private:
+  enum class Side : std::uint8_t { kCarrier = 0, kAgent = 1 };
+  // A request relayed from one leg to the other (re-INVITE, UPDATE): the
+  // server transaction on the leg it came from waits for the other's answer.
+  struct Relay {
+    media::SessionId call;
+    sip::TxId server_tx;
+    Side from;
+    std::string request;     // as received, to answer it
+    std::uint32_t cseq = 0;  // of the relayed request on the other leg (its ACK reuses it)
+  };
+
+  void start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer& from);
+  void in_dialog(sip::TxId tx, const sip::Message& req, const sip::Peer& from, Call& call,
+                 Side side);
+  void try_next_target(Call& call);
+  void on_invite_response(Call& call, const sip::Message& response);
+  void on_target_failed(Call& call, int code, std::string_view reason);
+  void answer_carrier(Call& call, int code, std::string_view reason, std::string_view extra = {},
+                      std::string_view sdp = {});
+  void respond(sip::TxId tx, const sip::Message& req, int code, std::string_view reason,
+               std::string_view to_tag, std::string_view extra = {},
+               std::string_view content_type = {}, std::string_view body = {});
+  void send_in_dialog(Call& call, Side side, std::string_view method, std::string_view extra = {},
+                      std::string_view content_type = {}, std::string_view body = {},
+                      Relay* relay = nullptr);
+  void send_ack(Call& call, std::uint32_t cseq);
+  void hang_up(Call& call, Side from_side, int code, std::string_view text);
+  void end_call(Call& call, Outcome outcome, int code, std::string_view text);
+  void finish(Call& call);  // writes the CDR and forgets the call
+  void update_media(Call& call, Side side, const struct AudioOffer& a);
+  void media(const media::Command& c);
+  Call* find(std::string_view call_id, Side* side);
+  std::string new_tag();
+  std::string new_call_id();
+  std::string contact_for(const sip::Peer& local_side) const;
+
+  B2buaConfig cfg_;
+  Routing& routing_;
+  MediaSink& media_;
+  sip::Transport& transport_;
+  CallRecordSink cdrs_;
+  std::function<std::uint64_t()> now_ms_;
+  std::function<std::uint64_t()> wall_ms_;
+  sip::TransactionLayer* layer_ = nullptr;
+  sip::TransactionUser* fallback_ = nullptr;
+  RegisterHandler register_;
+  MediaPorts ports_;
+  std::uint32_t next_session_ = 1;
+  std::uint64_t tag_counter_ = 0;
+  std::uint64_t random_state_;
+  std::unordered_map<media::SessionId, std::unique_ptr<Call>> calls_;
+  std::unordered_map<std::string, media::SessionId> by_call_id_;  // both legs' Call-IDs
+  std::unordered_map<sip::TxId, media::SessionId> by_server_tx_;  // carrier INVITEs pending
+  std::unordered_map<sip::TxId, media::SessionId> by_invite_tx_;  // our INVITEs to targets
+  std::unordered_map<sip::TxId, Relay> relays_;
+  B2buaCounters counters_;
+};
+
+}  // namespace trunkline::b2bua

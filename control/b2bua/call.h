@@ -1,0 +1,50 @@
+// One call as the B2BUA keeps it: the carrier leg and the agent leg (each a
+// dialog and a media leg), the targets still to try, and what the CDR will say.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "control/b2bua/b2bua.h"
+
+namespace trunkline::b2bua {
+
+enum class CallState : std::uint8_t {
+  kRouting,   // INVITE to a target outstanding, nothing answered
+  kAnswered,  // both dialogs confirmed, media flowing
+  kEnded,     // hung up; waiting for the media reports to write the CDR
+};
+
+struct CallLeg {
+  Dialog dialog;
+  bool established = false;  // a dialog exists (a tagged 1xx/2xx sent or received)
+  media::LegSpec media;
+  std::uint64_t sdp_version = 0;  // o= version of the SDP we send on this leg
+};
+
+struct B2bua::Call {
+  media::SessionId id = 0;
+  CallState state = CallState::kRouting;
+  InboundRoute route;
+  std::string invite;        // the carrier's INVITE as received (for responses and re-tries)
+  std::string offer;         // its SDP
+  sip::TxId inbound_tx = 0;  // until its final response
+  CallLeg carrier;
+  CallLeg agent;
+  std::string out_call_id;  // the agent leg's Call-ID (hashes to this shard)
+  std::vector<Target> targets;
+  std::size_t next_agent = 0;  // index into route.agents of the agent to try next
+  std::string current_agent;
+  sip::TxId out_invite_tx = 0;  // 0: none pending
+  std::uint64_t ring_deadline_ms = 0;
+  int last_failure = 0;  // code of the last target that failed
+  Outcome failure = Outcome::kUnreachable;
+  bool media_installed = false;
+  bool pending_reinvite = false;
+  std::uint32_t finals_seen = 0;
+  std::uint64_t cdr_due_ms = 0;  // kEnded: write the CDR by then even without reports
+  CallRecord record;
+};
+
+}  // namespace trunkline::b2bua

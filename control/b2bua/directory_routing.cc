@@ -1,0 +1,109 @@
+#include "control/b2bua/directory_routing.h"
+
+#include <charconv>
+
+namespace trunkline::b2bua {
+
+std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_view text) {
+  std::string_view host = text, port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    std::string_view rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return std::nullopt;
+      port = rest.substr(1);
+    }
+  } else if (const auto colon = text.rfind(':');
+             colon != std::string_view::npos && text.find(':') == colon) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  std::pair<net::IpKey, std::uint16_t> out{{}, 5060};
+  if (auto v4 = net::Ip4::parse(host)) {
+    out.first = net::IpKey::of(*v4);
+  } else if (auto v6 = net::Ip6::parse(host)) {
+    out.first = net::IpKey::of(*v6);
+  } else {
+    return std::nullopt;
+  }
+  if (!port.empty()) {
+    unsigned p = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535)
+      return std::nullopt;
+    out.second = static_cast<std::uint16_t>(p);
+  }
+  return out;
+}
+
+InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view did) {
+  InboundRoute r;
+  auto dir = directory_.get();
+  const tenant::DirDid* d = dir ? dir->find_did(did) : nullptr;
+  // The trunk is judged within the tenant of the number, so a carrier shared
+  // by tenants is attributed right; an unknown number from an unknown source
+  // is refused as a source problem first (no hint that the number exists).
+  const tenant::DirTrunk* trunk = !dir ? nullptr
+                                       : (d != nullptr ? dir->trunk_for_source(source.ip, d->tenant)
+                                                       : dir->trunk_for_source(source.ip));
+  if (trunk == nullptr) {
+    r.refuse_code = 403;
+    r.refuse_reason = "Forbidden";
+    return r;
+  }
+  if (d == nullptr) {
+    r.refuse_code = 404;
+    r.refuse_reason = "Not Found";
+    return r;
+  }
+  r.tenant = d->tenant;
+  r.trunk = trunk->name;
+  r.did = d->number;
+  r.line_skill = d->line_skill;
+  r.agents = d->agents;
+  r.record = d->record;
+  return r;
+}
+
+std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_view trunk_name,
+                                              std::string_view agent_name, const sip::Peer& inbound,
+                                              std::uint64_t now_ms) {
+  std::vector<Target> out;
+  auto dir = directory_.get();
+  if (!dir) return out;
+  const tenant::DirAgent* agent = dir->agent(tenant, agent_name);
+  if (agent == nullptr) return out;
+  if (locations_ != nullptr) {
+    for (const registrar::Binding& b : locations_->lookup(tenant, agent_name, now_ms)) {
+      Target t;
+      t.kind = Target::Kind::kRegistered;
+      t.request_uri = b.contact;
+      t.peer = b.source;  // where the phone registered from: reachable through its NAT
+      out.push_back(std::move(t));
+    }
+  }
+  auto at = [&](const std::string& host_port, const std::string& user, Target::Kind kind) {
+    auto hp = parse_host_port(host_port);
+    if (!hp || hp->first.is_v4() != inbound.local.is_v4()) return;
+    Target t;
+    t.kind = kind;
+    t.peer = inbound;
+    t.peer.ip = hp->first;
+    t.peer.port = hp->second;
+    t.request_uri = "sip:" + user + "@" + host_port;
+    out.push_back(std::move(t));
+  };
+  if (out.empty() && !agent->static_contact.empty())
+    at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
+       Target::Kind::kStatic);
+  if (!agent->alternate_number.empty()) {
+    for (const tenant::DirTrunk& t : dir->trunks())
+      if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
+        at(t.outbound, agent->alternate_number, Target::Kind::kAlternate);
+  }
+  return out;
+}
+
+}  // namespace trunkline::b2bua

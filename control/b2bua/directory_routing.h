@@ -1,0 +1,51 @@
+// Routing from the provisioned directory (control/tenant) and the
+// registrar's bindings: the trunk by source address, the tenant and agents
+// by the dialled number, and where each agent is reached now.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "control/b2bua/routing.h"
+#include "control/registrar/location_service.h"
+#include "control/tenant/directory.h"
+
+namespace trunkline::b2bua {
+
+// The directory the shards route with, replaced whole on reload; readers
+// keep the snapshot they took for as long as they use it.
+class DirectoryHolder {
+ public:
+  std::shared_ptr<const tenant::Directory> get() const {
+    std::lock_guard lock(mu_);
+    return dir_;
+  }
+  void set(std::shared_ptr<const tenant::Directory> d) {
+    std::lock_guard lock(mu_);
+    dir_ = std::move(d);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const tenant::Directory> dir_;
+};
+
+// "198.51.100.20:5070", "198.51.100.20" (port 5060), "[2001:db8::20]:5070".
+std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_view text);
+
+class DirectoryRouting final : public Routing {
+ public:
+  DirectoryRouting(const DirectoryHolder& directory, const registrar::LocationService* locations)
+      : directory_(directory), locations_(locations) {}
+
+  InboundRoute route(const sip::Peer& source, std::string_view did) override;
+  std::vector<Target> targets(std::int64_t tenant, std::string_view trunk, std::string_view agent,
+                              const sip::Peer& inbound, std::uint64_t now_ms) override;
+
+ private:
+  const DirectoryHolder& directory_;
+  const registrar::LocationService* locations_;
+};
+
+}  // namespace trunkline::b2bua

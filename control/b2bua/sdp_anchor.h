@@ -1,0 +1,35 @@
+// Anchoring a call's media in the appliance (RFC 3264 offer/answer as a
+// B2BUA does it): read where a peer's SDP says it receives audio, and write
+// the SDP the other leg sees, with every address and the audio port replaced
+// by the appliance's own, so both legs send their RTP to the fast path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "dataplane/media/media_types.h"
+
+namespace trunkline::b2bua {
+
+struct AudioOffer {
+  media::Endpoint remote;               // c= and port of the first audio m-line
+  std::uint8_t telephone_event_pt = 0;  // RFC 4733 payload type; 0: none
+  bool hold = false;                    // sendonly / inactive / c=0.0.0.0 (RFC 3264 §8.4)
+  bool secure = false;                  // RTP/SAVP (SRTP) offered
+};
+
+// The first audio m-line of `body`, or an error naming the SDP line at fault
+// (no audio, a host name instead of an address, no connection address ...).
+Result<AudioOffer> read_audio(std::string_view body);
+
+// `body` as the other leg sees it: o= and every c= set to `ip`, the first
+// audio m-line's port set to `port` (RTCP: port + 1, so a=rtcp lines are
+// dropped), any other m-line refused with port 0 (only audio is anchored).
+// `version` is the o= session version of this leg's SDP (RFC 3264 §8: it
+// grows with every new offer or answer the appliance sends on the leg).
+Result<std::string> anchor_sdp(std::string_view body, const net::IpKey& ip, std::uint16_t port,
+                               std::uint64_t session_id, std::uint64_t version);
+
+}  // namespace trunkline::b2bua
