@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -312,6 +313,24 @@ int run_serve(int argc, char** argv) {
     });
   };
   wait_hup();
+
+  // Expired registrations are ignored by lookups; this gives their memory
+  // back for agents whose phones never come back.
+  boost::asio::steady_timer expiry(io);
+  std::function<void()> expire_bindings = [&] {
+    expiry.expires_after(std::chrono::seconds(30));
+    expiry.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      const auto now =
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now().time_since_epoch())
+                                         .count());
+      if (const std::size_t n = calls.locations.expire(now); n != 0)
+        TL_LOG(kInfo, "registrations_expired", "bindings=%zu", n);
+      expire_bindings();
+    });
+  };
+  expire_bindings();
 
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());

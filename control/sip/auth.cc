@@ -14,7 +14,7 @@ bool AuthField::find(std::string_view name, Param* out) const {
 
 namespace {
 
-enum class Form : std::uint8_t { kAny, kQuoted, kToken, kHex32Quoted, kHex8, kTrueFalse };
+enum class Form : std::uint8_t { kAny, kQuoted, kToken, kDigestResponse, kHex8, kTrueFalse };
 
 struct DigestRule {
   std::string_view name;
@@ -24,7 +24,7 @@ struct DigestRule {
 // RFC 3261 section 25.1, digest-response and digest-cln.
 constexpr DigestRule kCredentialRules[] = {
     {"username", Form::kQuoted}, {"realm", Form::kQuoted},         {"nonce", Form::kQuoted},
-    {"uri", Form::kQuoted},      {"response", Form::kHex32Quoted}, {"algorithm", Form::kToken},
+    {"uri", Form::kQuoted},      {"response", Form::kDigestResponse}, {"algorithm", Form::kToken},
     {"cnonce", Form::kQuoted},   {"opaque", Form::kQuoted},        {"qop", Form::kToken},
     {"nc", Form::kHex8},
 };
@@ -49,8 +49,8 @@ bool check_form(const Param& p, Form form) {
       return p.quoted;
     case Form::kToken:
       return !p.quoted;
-    case Form::kHex32Quoted:
-      return p.quoted && all_hex(p.value, 32);
+    case Form::kDigestResponse:  // MD5 (RFC 3261): 32 hex digits; SHA-256 (RFC 8760): 64
+      return p.quoted && (all_hex(p.value, 32) || all_hex(p.value, 64));
     case Form::kHex8:
       return !p.quoted && all_hex(p.value, 8);
     case Form::kTrueFalse:

@@ -1,6 +1,7 @@
 // Registrar::handle, authentication: challenges, SHA-256 and MD5, wrong and
 // unknown credentials, stale, forged and replayed nonces, the username rule,
 // unusable credentials and the configurable algorithm list.
+#include "control/sip/refusal.h"
 #include "tests/unit/registrar/register_fixture.h"
 
 namespace trunkline::registrar::regtest {
@@ -43,6 +44,23 @@ TEST_F(RegistrarTest, RegistersWithSha256) {
   EXPECT_EQ(b[0].call_id, p.call_id);
   EXPECT_EQ(b[0].cseq, 2u);
   EXPECT_EQ(registrar_->counters().registrations, 1u);
+}
+
+// What a phone sends must also pass the stack's refusal rules, which judge
+// every datagram before the registrar sees it (udp_shard).
+TEST_F(RegistrarTest, AuthorizedRegistersPassTheStacksRefusalRules) {
+  add_user(1, "a.example", "alice", "s3cret");
+  for (const char* alg : {"SHA-256", "MD5"}) {
+    Phone p;
+    p.algorithm = alg;
+    Response r = send(p.request({}, ""), kT0, peer("203.0.113.5", 40000));
+    ASSERT_EQ(r.code, 401);
+    const std::string text = p.request({}, p.answer(r, p.password));
+    sip::Message m;
+    ASSERT_TRUE(sip::parse_message(text, &m).ok());
+    const sip::Verdict v = sip::judge_message(m, sip::RefusalPolicy::appliance());
+    EXPECT_TRUE(v.accept) << alg << ": " << v.code << " " << v.reason;
+  }
 }
 
 TEST_F(RegistrarTest, RegistersWithMd5) {
