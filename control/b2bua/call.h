@@ -10,6 +10,17 @@
 
 namespace trunkline::b2bua {
 
+// Shared by the two halves of the B2BUA (b2bua.cc: setting a call up;
+// b2bua_in_call.cc: the call once it exists).
+inline constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, REGISTER";
+inline constexpr std::string_view kSdp = "application/sdp";
+std::string_view reason_of(int code);  // the reason phrase we send with `code`
+bool has_sdp(const sip::Message& m);
+struct CallLeg;
+// `peer_sdp` as `leg`'s peer sees it: our address and that leg's port.
+std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::SessionId id,
+                         std::uint64_t version);
+
 enum class CallState : std::uint8_t {
   kRouting,   // INVITE to a target outstanding, nothing answered
   kAnswered,  // both dialogs confirmed, media flowing

@@ -45,10 +45,11 @@
 namespace trunkline::registrar {
 
 // What the store keeps for an agent's phone: digests only, lowercase hex of
-// H(agent ":" realm ":" password). An empty digest refuses that algorithm.
+// H(user ":" realm ":" password), user being the SIP user of the To URI.
+// An empty digest refuses that algorithm.
 struct Credential {
   std::int64_t tenant = 0;
-  std::string agent;
+  std::string agent;  // the bindings are kept under (tenant, agent)
   std::string realm;
   std::string ha1_md5;
   std::string ha1_sha256;

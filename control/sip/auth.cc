@@ -23,9 +23,15 @@ struct DigestRule {
 
 // RFC 3261 section 25.1, digest-response and digest-cln.
 constexpr DigestRule kCredentialRules[] = {
-    {"username", Form::kQuoted}, {"realm", Form::kQuoted},         {"nonce", Form::kQuoted},
-    {"uri", Form::kQuoted},      {"response", Form::kDigestResponse}, {"algorithm", Form::kToken},
-    {"cnonce", Form::kQuoted},   {"opaque", Form::kQuoted},        {"qop", Form::kToken},
+    {"username", Form::kQuoted},
+    {"realm", Form::kQuoted},
+    {"nonce", Form::kQuoted},
+    {"uri", Form::kQuoted},
+    {"response", Form::kDigestResponse},
+    {"algorithm", Form::kToken},
+    {"cnonce", Form::kQuoted},
+    {"opaque", Form::kQuoted},
+    {"qop", Form::kToken},
     {"nc", Form::kHex8},
 };
 constexpr DigestRule kChallengeRules[] = {

@@ -127,9 +127,7 @@ class SqliteTenantStore final : public TenantStore {
   TenantId id_;
 };
 
-Tenant tenant_row(const Statement& s) {
-  return {s.int64(0), s.text(1), s.text(2), s.text(3)};
-}
+Tenant tenant_row(const Statement& s) { return {s.int64(0), s.text(1), s.text(2), s.text(3)}; }
 
 // Lowercase ASCII: domains compare case-insensitively (the index is NOCASE).
 std::string lower(std::string text) {

@@ -51,8 +51,8 @@ struct Agent {
   std::string name;
   std::string display;
   std::string sip_user;
-  std::string ha1_md5;     // 32 hex digits
-  std::string ha1_sha256;  // 64 hex digits
+  std::string ha1_md5;           // 32 hex digits
+  std::string ha1_sha256;        // 64 hex digits
   std::string static_contact;    // "host:port" of a phone that does not register, or ""
   std::string alternate_number;  // reached through a trunk when the phone is unreachable, or ""
   bool operator==(const Agent&) const = default;

@@ -140,11 +140,11 @@ TEST(Config, CallsAndRegistrarSettings) {
   EXPECT_EQ(c->calls.max_calls, 500u);
   EXPECT_EQ(c->registrar.min_expires_s, 30u);
   EXPECT_EQ(c->registrar.digest_algorithms, std::vector<std::string>{"MD5"});
-  for (const char* bad : {"[registrar]\ndigest_algorithms = [\"SHA-1\"]\n",
-                          "[registrar]\ndigest_algorithms = [\"MD5\", \"MD5\"]\n",
-                          "[registrar]\ndigest_algorithms = []\n",
-                          "[registrar]\nmin_expires_s = 7200\n",
-                          "[calls]\nring_timeout_s = 0\n", "[calls]\nringtimeout = 5\n"}) {
+  for (const char* bad :
+       {"[registrar]\ndigest_algorithms = [\"SHA-1\"]\n",
+        "[registrar]\ndigest_algorithms = [\"MD5\", \"MD5\"]\n",
+        "[registrar]\ndigest_algorithms = []\n", "[registrar]\nmin_expires_s = 7200\n",
+        "[calls]\nring_timeout_s = 0\n", "[calls]\nringtimeout = 5\n"}) {
     auto e = load_string(std::string(kMinimal) + bad, "t.toml");
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_TRUE(e.error().message.find("registrar.") != std::string::npos ||

@@ -29,8 +29,8 @@ TEST(Authorization, DigestParameterFormsAreChecked) {
   EXPECT_STREQ(e.detail, "Digest parameter has the wrong form");
   EXPECT_FALSE(parse_credentials("Digest response=\"123\"", &a, &e));
   // MD5 responses are 32 hex digits, SHA-256 ones (RFC 8760) 64; nothing else.
-  EXPECT_TRUE(parse_credentials("Digest algorithm=SHA-256, response=\"" + std::string(64, 'a') + "\"",
-                                &a, &e));
+  EXPECT_TRUE(parse_credentials(
+      "Digest algorithm=SHA-256, response=\"" + std::string(64, 'a') + "\"", &a, &e));
   EXPECT_FALSE(parse_credentials("Digest response=\"" + std::string(48, 'a') + "\"", &a, &e));
   EXPECT_FALSE(parse_credentials("Digest response=\"" + std::string(64, 'g') + "\"", &a, &e));
   EXPECT_FALSE(parse_credentials("Digest nc=1", &a, &e));
