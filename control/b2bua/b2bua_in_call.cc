@@ -191,6 +191,18 @@ void B2bua::on_server_timeout(sip::TxId server_tx) {
 }
 
 void B2bua::on_stray_response(const sip::Message& response, const sip::Peer& from) {
+  // A retransmitted 2xx to our INVITE on an agent leg: our ACK was lost, and
+  // the 2xx is acknowledged again (RFC 3261 section 13.2.2.4).
+  const int code = response.status_line().code;
+  Side side;
+  if (code >= 200 && code < 300 && response.cseq().method_id == sip::Method::kInvite) {
+    if (Call* call = find(response.call_id(), &side);
+        call != nullptr && side == Side::kAgent && call->agent.established &&
+        response.to().tag == call->agent.dialog.remote_tag) {
+      send_ack(*call, response.cseq().number);
+      return;
+    }
+  }
   if (fallback_ != nullptr) fallback_->on_stray_response(response, from);
 }
 

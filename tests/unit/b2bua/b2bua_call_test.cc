@@ -322,6 +322,27 @@ TEST(B2buaCall, ReInviteForHoldIsRelayedAndHoldsTheLeg) {
   EXPECT_EQ(h.b2bua.counters().reinvites, 1u);
 }
 
+TEST(B2buaCall, ARetransmittedAnswerIsAcknowledgedAgain) {
+  Harness h;
+  const Sent* inv = ring_alice(h);
+  answer(h, inv);
+  auto acks = [&] {
+    int n = 0;
+    for (auto& s : h.transport.sent)
+      if (s->to.ip == ip("198.51.100.20") && s->msg.is_request() &&
+          s->msg.request_line().method == "ACK")
+        ++n;
+    return n;
+  };
+  ASSERT_EQ(acks(), 1);
+  // alice did not get our ACK and sends her 200 again (the INVITE client
+  // transaction ended with the first 2xx: it is the TU's to acknowledge).
+  h.advance(500);
+  h.receive(agent_response(inv->msg, 200, "a1", agent_sdp()), peer("198.51.100.20", 5070));
+  EXPECT_EQ(acks(), 2);
+  EXPECT_EQ(h.b2bua.counters().calls_answered, 1u);
+}
+
 TEST(B2buaCall, InDialogRequestWithAWrongTagGets481) {
   Harness h;
   const Sent* inv = ring_alice(h);
