@@ -41,6 +41,7 @@
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
 #include "dataplane/net/path.h"
+#include "perf/bench_eal.h"
 
 namespace {
 
@@ -333,18 +334,5 @@ BENCHMARK(BM_MediaRelayPath)
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string prefix = "tl-bench-media-" + std::to_string(getpid());
-  std::vector<std::string> eal = {
-      "media_relay", "--no-huge",     "--no-pci", "--no-telemetry",           "-l", "0", "-m",
-      "256",         "--file-prefix", prefix,     "--log-level=lib.eal:error"};
-  std::vector<char*> eargv;
-  for (auto& a : eal) eargv.push_back(a.data());
-  if (rte_eal_init(static_cast<int>(eargv.size()), eargv.data()) < 0) return 1;
-  g_pool = rte_pktmbuf_pool_create("bench_media_pkts", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-  if (g_pool == nullptr) return 1;
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  rte_eal_cleanup();
-  return 0;
+  return trunkline::perf::run_with_eal(argc, argv, "media_relay", 16383, &g_pool);
 }

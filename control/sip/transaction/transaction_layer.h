@@ -90,7 +90,7 @@ class TransactionLayer {
     kAccepted,    // INVITE server: 2xx sent, retransmitted until ACK (RFC 6026)
     kCompleted,   // a final response sent / received
     kConfirmed,   // INVITE server: ACK for the non-2xx received
-  };  // a terminated transaction is erased, not kept in a state
+  };              // a terminated transaction is erased, not kept in a state
   struct Tx {
     TxId id = 0;
     Kind kind = Kind::kServer;
