@@ -151,6 +151,10 @@ Status Dataplane::setup_media(const config::Config& c, LcoreContext& ctx) {
     m.reports[s] = rep.get();
     media_command_rings_.push_back(std::move(cmd));
     media_report_rings_.push_back(std::move(rep));
+    if (c.recorder.enabled) {
+      fork_queues_.push_back(std::make_unique<RtpForkQueue>(c.recorder.fork_queue_depth));
+      m.fork[s] = fork_queues_.back().get();
+    }
   }
   if (ctx.worker == 0) {
     TL_LOG(kInfo, "media_flow_table", "max_sessions=%u bytes_per_lcore=%zu bytes_per_session=%.0f",
@@ -166,6 +170,11 @@ media::CommandRing* Dataplane::media_commands(unsigned w, unsigned s) const {
 
 media::ReportRing* Dataplane::media_reports(unsigned w, unsigned s) const {
   return w < contexts_.size() && s < contexts_[w]->media.shards ? contexts_[w]->media.reports[s]
+                                                                : nullptr;
+}
+
+RtpForkQueue* Dataplane::fork_queue(unsigned w, unsigned s) const {
+  return w < contexts_.size() && s < contexts_[w]->media.shards ? contexts_[w]->media.fork[s]
                                                                 : nullptr;
 }
 

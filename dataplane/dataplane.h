@@ -16,6 +16,8 @@ struct rte_ring;
 
 namespace trunkline::dataplane {
 
+using RtpForkQueue = recorder::BoundedQueue<recorder::RtpRecord>;
+
 class Dataplane {
  public:
   // Initialises EAL and starts every worker. Errors name the part at fault.
@@ -47,6 +49,9 @@ class Dataplane {
   media::CommandRing* media_commands(unsigned w, unsigned s) const;
   media::ReportRing* media_reports(unsigned w, unsigned s) const;
   std::unique_ptr<media::MediaControl> media_control(unsigned s) const;
+  // The recorder fork queue from worker `w` to shard `s`'s recorder worker
+  // (null when [recorder] is off or out of range); the recorder drains it.
+  RtpForkQueue* fork_queue(unsigned w, unsigned s) const;
 
  private:
   Dataplane() = default;
@@ -58,6 +63,7 @@ class Dataplane {
   std::vector<rte_ring*> rings_;  // every SIP ring, freed at stop
   std::vector<std::unique_ptr<media::CommandRing>> media_command_rings_;
   std::vector<std::unique_ptr<media::ReportRing>> media_report_rings_;
+  std::vector<std::unique_ptr<RtpForkQueue>> fork_queues_;
   std::atomic<bool> quit_{false};
   bool running_ = false;
   bool eal_up_ = false;

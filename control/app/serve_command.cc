@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "control/app/recording_plane.h"
 #include "control/b2bua/cdr_writer.h"
 #include "control/b2bua/directory_routing.h"
 #include "control/config/config.h"
@@ -92,7 +93,8 @@ void start_call_plane(const config::Config& c, store::Store& st, CallPlane& call
 }
 
 // Starts one control shard per [sip] shards, linked to every worker lcore.
-Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp, CallPlane& calls) {
+Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp, CallPlane& calls,
+                        RecordingPlane* recording) {
   Shards shards;
   if (c.sip.port == 0) return shards;
   for (unsigned s = 0; s < c.sip.shards; ++s) {
@@ -108,6 +110,7 @@ Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp,
     b2bua::CdrWriter* writer = calls.cdrs.get();
     services.cdrs = [writer](const b2bua::CallRecord& r) { writer->submit(r); };
     services.media = dp.media_control(s);
+    services.recorder = recording != nullptr ? recording->recorder(s) : nullptr;
     services.b2bua.shard = s;
     services.b2bua.shards = c.sip.shards;
     services.b2bua.media_port_min = c.media_port_min;
@@ -268,7 +271,13 @@ int run_serve(int argc, char** argv) {
     return 1;
   }
   start_call_plane(c, **st, calls);
-  Shards shards = start_sip_shards(c, **dp, calls);
+  auto recording = RecordingPlane::start(c, **dp);
+  if (!recording) {
+    TL_LOG(kError, "startup_failed", "reason=\"%s\"", recording.error().message.c_str());
+    (*dp)->stop();
+    return 1;
+  }
+  Shards shards = start_sip_shards(c, **dp, calls, recording->get());
 
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
@@ -276,6 +285,7 @@ int run_serve(int argc, char** argv) {
     stats::Snapshot s = snapshot(**dp, **st, started);
     add_sip_rows(s, shards, **dp);
     add_call_rows(s, calls);
+    if (*recording) (*recording)->add_rows(s);
     if (format == "json") return stats::format_json(s);
     if (format == "prometheus") return stats::format_prometheus(s);
     if (format.empty() || format == "text") return stats::format_text(s);
@@ -285,6 +295,7 @@ int run_serve(int argc, char** argv) {
   if (Status s = control.listen(); !s) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", s.error().message.c_str());
     shards.clear();
+    if (*recording) (*recording)->stop();
     (*dp)->stop();
     return 1;
   }
@@ -335,7 +346,8 @@ int run_serve(int argc, char** argv) {
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());
   io.run();
-  shards.clear();      // the shards hold mbufs of the dataplane's pool: stop them first
+  shards.clear();  // the shards hold mbufs of the dataplane's pool: stop them first
+  if (*recording) (*recording)->stop();  // every recording sealed, fork queues unread
   calls.cdrs->stop();  // every CDR of an ended call is in the store before we exit
   (*dp)->stop();
   TL_LOG(kInfo, "stopped", "uptime_s=%lld",

@@ -20,6 +20,8 @@ const Verb* verbs() {
       {"sip lint", sip::kLintUsage, sip::kLintSummary, sip::lint_command},
       {"recording verify", recorder::kRecordingVerifyUsage, recorder::kRecordingVerifySummary,
        recorder::recording_verify_main},
+      {"recording master-key", recorder::kRecordingMasterKeyUsage,
+       recorder::kRecordingMasterKeySummary, recorder::recording_master_key_main},
       {"recording export", recorder::kRecordingExportUsage, recorder::kRecordingExportSummary,
        recorder::recording_export_main},
       {"provision", tenant::kProvisionUsage, tenant::kProvisionSummary, tenant::provision_command},

@@ -412,6 +412,7 @@ void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
   ++counters_.calls_answered;
   ++counters_.calls_active;
   TL_LOG(kInfo, "call_answered", "session=%u agent=%s", call.id, call.current_agent.c_str());
+  if (call.route.record) start_recording(call, resp.body());
 }
 
 void B2bua::on_target_failed(Call& call, int code, std::string_view reason) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "control/b2bua/call_record.h"
+#include "control/b2bua/call_recorder.h"
 #include "control/b2bua/dialog.h"
 #include "control/b2bua/media_ports.h"
 #include "control/b2bua/routing.h"
@@ -63,7 +64,9 @@ struct B2buaConfig {
   X(byes,                "BYEs handled")                                       \
   X(reinvites,           "re-INVITEs and UPDATEs relayed")                     \
   X(media_command_failed,"media commands that did not reach every lcore")      \
-  X(cdrs_written,        "CDRs handed to the store")
+  X(cdrs_written,        "CDRs handed to the store")                           \
+  X(recordings_started,  "answered calls of recorded numbers whose recording started") \
+  X(recordings_failed,   "answered calls of recorded numbers NOT recorded: recorder off or full")
 // clang-format on
 
 struct B2buaCounters {
@@ -86,6 +89,9 @@ class B2bua final : public sip::TransactionUser {
   void attach(sip::TransactionLayer* layer) { layer_ = layer; }
   void set_fallback(sip::TransactionUser* fallback) { fallback_ = fallback; }
   void set_register_handler(RegisterHandler h) { register_ = std::move(h); }
+  // Records answered calls of numbers provisioned with record = true (null:
+  // recording is off, and such calls count as recordings_failed).
+  void set_recorder(CallRecorder* recorder) { recorder_ = recorder; }
 
   void on_request(sip::TxId tx, const sip::Message& request, const sip::Peer& from) override;
   void on_ack(const sip::Message& ack, const sip::Peer& from) override;
@@ -136,6 +142,7 @@ class B2bua final : public sip::TransactionUser {
   void end_call(Call& call, Outcome outcome, int code, std::string_view text);
   void finish(Call& call);  // writes the CDR and forgets the call
   void update_media(Call& call, Side side, const struct AudioOffer& a);
+  void start_recording(Call& call, std::string_view answer_sdp);
   void media(const media::Command& c);
   Call* find(std::string_view call_id, Side* side);
   std::string new_tag();
@@ -152,6 +159,7 @@ class B2bua final : public sip::TransactionUser {
   sip::TransactionLayer* layer_ = nullptr;
   sip::TransactionUser* fallback_ = nullptr;
   RegisterHandler register_;
+  CallRecorder* recorder_ = nullptr;
   MediaPorts ports_;
   std::uint32_t next_session_ = 1;
   std::uint64_t tag_counter_ = 0;

@@ -8,6 +8,7 @@
 #include "control/b2bua/call.h"
 #include "control/b2bua/sdp_anchor.h"
 #include "dataplane/media/rtp_stats.h"
+#include "recorder/format/recording_id.h"
 
 namespace trunkline::b2bua {
 
@@ -219,6 +220,57 @@ void B2bua::hang_up(Call& call, Side from_side, int code, std::string_view text)
   }
 }
 
+// The agent answered a call to a recorded number: a recording starts, and
+// the media session's lcores fork both directions to the shard's recorder.
+// The call goes on unrecorded if the recorder cannot take it (counted and
+// logged: a compliance gap someone must see).
+void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
+  auto id = recorder::new_recording_id();
+  if (recorder_ == nullptr || !id) {
+    ++counters_.recordings_failed;
+    TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"%s\"", call.id,
+           call.route.did.c_str(), recorder_ == nullptr ? "recorder off" : "no random id");
+    return;
+  }
+  auto details = std::make_shared<recorder::CallDetails>();
+  details->tenant_id = call.route.tenant_name;
+  details->recording_id = recorder::recording_id_to_hex(*id);
+  details->call_id = call.carrier.dialog.call_id;
+  details->caller_number = call.record.cdr.caller;
+  details->did = call.route.did;
+  details->skill = call.route.line_skill;
+  details->agent = call.current_agent;
+  if (auto a = read_audio(answer_sdp)) details->codec = a->codec;
+  const auto now_us = static_cast<std::int64_t>(wall_ms_()) * 1000;
+  const std::string recording_id = details->recording_id;
+  auto handle = recorder_->start(std::move(details), now_us);
+  if (!handle) {
+    ++counters_.recordings_failed;
+    TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"recorder full\"", call.id,
+           call.route.did.c_str());
+    return;
+  }
+  media::Command cmd;
+  cmd.verb = media::CommandVerb::kRecord;
+  cmd.id = call.id;
+  cmd.flag = 1;
+  cmd.recording = *handle;
+  cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+  if (!media_.send(cmd)) {
+    // Some lcore will not fork: the recording would miss audio silently.
+    ++counters_.media_command_failed;
+    ++counters_.recordings_failed;
+    (void)recorder_->stop(*handle, now_us);
+    TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"media command ring full\"",
+           call.id, call.route.did.c_str());
+    return;
+  }
+  call.recording = *handle;
+  ++counters_.recordings_started;
+  TL_LOG(kInfo, "call_recording", "session=%u recording=%s tenant=%s", call.id,
+         recording_id.c_str(), call.route.tenant_name.c_str());
+}
+
 void B2bua::end_call(Call& call, Outcome outcome, int code, std::string_view text) {
   if (call.state == CallState::kEnded) return;
   if (call.state == CallState::kAnswered && counters_.calls_active > 0) --counters_.calls_active;
@@ -229,6 +281,12 @@ void B2bua::end_call(Call& call, Outcome outcome, int code, std::string_view tex
   call.record.cdr.ended_at_ms = wall_ms_();
   TL_LOG(kInfo, "call_ended", "session=%u outcome=%s code=%d cause=\"%s\"", call.id,
          store::to_string(outcome), code, call.record.cdr.cause_text.c_str());
+  if (call.recording != 0 && recorder_ != nullptr) {
+    // The worker waits out its jitter delay before it seals, so the last
+    // packets the lcores fork before the kDelete below still make it in.
+    (void)recorder_->stop(call.recording, static_cast<std::int64_t>(wall_ms_()) * 1000);
+    call.recording = 0;
+  }
   if (call.media_installed) {
     media::Command cmd;
     cmd.verb = media::CommandVerb::kDelete;

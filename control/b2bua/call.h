@@ -53,6 +53,7 @@ struct B2bua::Call {
   Outcome failure = Outcome::kUnreachable;
   bool media_installed = false;
   bool pending_reinvite = false;
+  std::uint32_t recording = 0;  // the recorder's handle; 0: not recorded
   std::uint32_t finals_seen = 0;
   std::uint64_t cdr_due_ms = 0;  // kEnded: write the CDR by then even without reports
   CallRecord record;

@@ -59,6 +59,7 @@ InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view d
     return r;
   }
   r.tenant = d->tenant;
+  if (const tenant::DirTenant* t = dir->tenant(d->tenant)) r.tenant_name = t->name;
   r.trunk = trunk->name;
   r.did = d->number;
   r.line_skill = d->line_skill;

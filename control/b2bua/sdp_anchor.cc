@@ -42,6 +42,10 @@ Result<AudioOffer> read_audio(std::string_view body) {
   const sdp::Direction d = s.direction_for(*m);
   if (d == sdp::Direction::kSendOnly || d == sdp::Direction::kInactive) out.hold = true;
   out.secure = m->proto == "RTP/SAVP" || m->proto == "RTP/SAVPF";
+  if (!m->formats.empty()) {
+    const std::string_view f = m->formats.front();
+    out.codec = f == "0" ? "PCMU" : f == "8" ? "PCMA" : "PT" + std::string(f);
+  }
   if (auto pt = sdp::telephone_event_payload(*m); pt && *pt > 0 && *pt < 128)
     out.telephone_event_pt = static_cast<std::uint8_t>(*pt);
   return out;

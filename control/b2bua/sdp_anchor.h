@@ -18,6 +18,7 @@ struct AudioOffer {
   std::uint8_t telephone_event_pt = 0;  // RFC 4733 payload type; 0: none
   bool hold = false;                    // sendonly / inactive / c=0.0.0.0 (RFC 3264 §8.4)
   bool secure = false;                  // RTP/SAVP (SRTP) offered
+  std::string codec;                    // of the first format: "PCMU", "PCMA" or "PT<n>"
 };
 
 // The first audio m-line of `body`, or an error naming the SDP line at fault

@@ -163,7 +163,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
   c.source_path = name;
   r.only_keys(root, "",
               {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
-               "registrar", "log"});
+               "registrar", "recorder", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -320,6 +320,30 @@ Result<Config> read(const toml::table& root, const std::string& name) {
         r.fail(t->get("digest_algorithms")->source(), "registrar.digest_algorithms",
                "must name at least one algorithm");
     }
+  }
+  if (const toml::table* t = r.table(root, "", "recorder")) {
+    auto& g = c.recorder;
+    r.only_keys(*t, "recorder",
+                {"enabled", "key_dir", "master_key_file", "flush_interval_ms", "jitter_delay_ms",
+                 "sync", "zstd_level", "fork_queue_depth", "max_calls"});
+    if (const toml::node* n = t->get("enabled")) {
+      auto v = n->value_exact<bool>();
+      if (!v) {
+        r.fail(n->source(), "recorder.enabled", "expected true or false");
+      } else {
+        g.enabled = *v;
+      }
+    }
+    r.string(*t, "recorder", "key_dir", &g.key_dir);
+    r.string(*t, "recorder", "master_key_file", &g.master_key_file);
+    r.integer(*t, "recorder", "flush_interval_ms", &g.flush_interval_ms, 20, 1000);
+    r.integer(*t, "recorder", "jitter_delay_ms", &g.jitter_delay_ms, 20, 1000);
+    r.string(*t, "recorder", "sync", &g.sync);
+    if (g.sync != "fdatasync" && g.sync != "syncfs")
+      r.fail(t->get("sync")->source(), "recorder.sync", "expected \"fdatasync\" or \"syncfs\"");
+    r.integer(*t, "recorder", "zstd_level", &g.zstd_level, 1, 19);
+    r.integer(*t, "recorder", "fork_queue_depth", &g.fork_queue_depth, 64, 1 << 22);
+    r.integer(*t, "recorder", "max_calls", &g.max_calls, 1, 1000000);
   }
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});

@@ -82,6 +82,20 @@ struct RegistrarSettings {
   std::vector<std::string> digest_algorithms{"SHA-256", "MD5"};
 };
 
+// [recorder]: recording calls of numbers provisioned with record = true
+// (docs/recording-format.md, docs/configuration.md). Off unless enabled.
+struct RecorderSettings {
+  bool enabled = false;
+  std::string key_dir = "/var/lib/trunkline/keys";  // <tenant>.kek, created on first use
+  std::string master_key_file = "/etc/trunkline/master.key";
+  std::uint32_t flush_interval_ms = 500;  // audio at risk in a crash: this + jitter_delay_ms
+  std::uint32_t jitter_delay_ms = 100;
+  std::string sync = "fdatasync";  // fdatasync | syncfs
+  std::uint32_t zstd_level = 1;
+  std::uint32_t fork_queue_depth = 16384;  // RTP copies each lcore may queue per recorder worker
+  std::uint32_t max_calls = 20000;         // recorded calls per recorder worker (one per shard)
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -110,6 +124,8 @@ struct Config {
   // [calls], [registrar]
   CallsConfig calls;
   RegistrarSettings registrar;
+  // [recorder]
+  RecorderSettings recorder;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

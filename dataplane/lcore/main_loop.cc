@@ -4,6 +4,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_udp.h>
+#include <time.h>
 
 #include "dataplane/media/commands.h"
 #include "dataplane/media/relay.h"
@@ -173,6 +174,10 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
 // Resolves the configured next hops and ages the neighbour table.
 void housekeeping(LcoreContext& ctx, std::uint64_t now) {
   net::Counters& c = ctx.counters;
+  timespec wall{};
+  clock_gettime(CLOCK_REALTIME, &wall);
+  ctx.media.wall_offset_us = static_cast<std::int64_t>(wall.tv_sec) * 1000000 +
+                             wall.tv_nsec / 1000 - static_cast<std::int64_t>(ctx.now_us);
   ctx.neighbours.age(now, kAgeSlice);
   for (const PortQueue& pq : ctx.ports) {
     auto probe = [&](const net::IpKey& key, auto build, std::atomic<std::uint64_t>& counter) {

@@ -70,8 +70,10 @@ void apply_command(MediaContext& m, const Command& c) {
       set_flag(*legs[c.leg], Leg::kHeld, c.flag != 0);
       break;
     case CommandVerb::kRecord:
-      set_flag(*legs[0], Leg::kRecord, c.flag != 0);
-      set_flag(*legs[1], Leg::kRecord, c.flag != 0);
+      for (Leg* l : legs) {
+        set_flag(*l, Leg::kRecord, c.flag != 0);
+        l->recording = c.flag != 0 ? c.recording : 0;
+      }
       break;
     case CommandVerb::kDelete:
       for (std::uint8_t k = 0; k < 2; ++k) {

@@ -40,7 +40,7 @@ struct alignas(64) Leg {
   std::uint8_t owner_shard = 0;
   // Line 1: what the leg received.
   SessionId id = 0;
-  std::uint32_t reserved = 0;
+  std::uint32_t recording = 0;  // the recorder's handle while kRecord is set
   RtpStream rx;
 
   static constexpr std::uint8_t kInUse = 1;
@@ -49,7 +49,7 @@ struct alignas(64) Leg {
   static constexpr std::uint8_t kLocked = 8;
   static constexpr std::uint8_t kCandidate = 16;
   static constexpr std::uint8_t kHeld = 32;    // nothing is sent towards this leg's peer
-  static constexpr std::uint8_t kRecord = 64;  // the session is recorded (forked later)
+  static constexpr std::uint8_t kRecord = 64;  // the session is recorded (record_fork.h)
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
 };

@@ -9,6 +9,8 @@
 #include "dataplane/media/next_hop_cache.h"
 #include "dataplane/media/rings.h"
 #include "dataplane/net/counters.h"
+#include "recorder/ingest/bounded_queue.h"
+#include "recorder/ingest/rtp_record.h"
 
 namespace trunkline::media {
 
@@ -29,6 +31,12 @@ struct MediaContext {
   unsigned shards = 0;
   CommandRing* commands[kMaxShards] = {};  // shard s → this lcore
   ReportRing* reports[kMaxShards] = {};    // this lcore → shard s
+  // Recorder fork (record_fork.h): copies of recorded RTP towards the
+  // recorder worker of shard s; null when recording is off.
+  recorder::BoundedQueue<recorder::RtpRecord>* fork[kMaxShards] = {};
+  // UNIX-epoch µs minus the loop's monotonic now_us, refreshed by the lcore's
+  // housekeeping, so a fork copy's arrival time costs no clock call.
+  std::int64_t wall_offset_us = 0;
 };
 
 // Queues a report for `shard`; a full (or missing) ring is a counted drop.

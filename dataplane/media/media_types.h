@@ -37,7 +37,8 @@ enum class CommandVerb : std::uint8_t {
   kCreate,        // install legs[0] and legs[1]; RTP arriving on one is relayed out of the other
   kUpdateRemote,  // legs[leg].remote (and telephone_event_pt) changed: an answer or a re-INVITE
   kHold,          // leg `leg` on hold (1) or resumed (0) per `flag`: nothing is sent towards it
-  kRecord,        // fork copies of both directions to the recorder (flag 1) or stop (0)
+  kRecord,        // fork copies of both directions to the recorder (flag 1, handle
+                  // `recording`) or stop (0)
   kDelete,        // remove; every lcore answers with a kFinal report per leg
 };
 
@@ -47,6 +48,7 @@ struct Command {
   std::uint8_t flag = 0;
   std::uint8_t owner_shard = 0;  // control shard the reports go to
   SessionId id = 0;
+  std::uint32_t recording = 0;  // kRecord: the owner shard's recorder handle
   LegSpec legs[2];
 };
 

@@ -8,6 +8,7 @@
 
 #include "dataplane/media/dtmf.h"
 #include "dataplane/media/fast_checksum.h"
+#include "dataplane/media/record_fork.h"
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
 #include "dataplane/net/path.h"
@@ -219,6 +220,10 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
     ++rx->rx.rtcp_packets;
   } else {
     account_rtp(m, *rx, payload, len, now_us);
+    if (rx->has(Leg::kRecord) &&
+        (rx->telephone_event_pt == 0 || (payload[1] & 0x7f) != rx->telephone_event_pt)) {
+      fork_rtp(m, *rx, m.flows.leg_index(*rx), payload, len, now_us);
+    }
   }
 
   // 4. The other leg.

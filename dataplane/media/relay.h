@@ -5,7 +5,8 @@
 //      checksum (drop_bad_l4_checksum), RTP/RTCP version 2 (media_not_rtp)
 //   2. source check and latching (below; refused: media_spoofed)
 //   3. receive statistics of that leg (RTP: RFC 3550 A.1/A.8; RTCP: counted)
-//      and RFC 4733 event ends (a kDtmf report)
+//      and RFC 4733 event ends (a kDtmf report); a recorded session's RTP
+//      audio is copied to its recorder worker (record_fork.h)
 //   4. the other leg: held (media_held_dropped), another IP family
 //      (media_family_mismatch), no address yet (media_no_destination)
 //   5. rewrite, and the verdict kForward with the port and next hop

@@ -12,6 +12,12 @@ int recording_verify_main(int argc, char** argv);
 //                       [--tenant ID] [--recording-id HEX]
 int recording_export_main(int argc, char** argv);
 
+// recording master-key FILE
+int recording_master_key_main(int argc, char** argv);
+
+inline constexpr const char* kRecordingMasterKeyUsage = "FILE";
+inline constexpr const char* kRecordingMasterKeySummary =
+    "create the appliance master key (32 random bytes, mode 0600; never overwrites)";
 inline constexpr const char* kRecordingVerifyUsage =
     "FILE [--keys DIR] [--master-key FILE] [--tenant ID] [--recording-id HEX] [--show-personal]";
 inline constexpr const char* kRecordingVerifySummary =

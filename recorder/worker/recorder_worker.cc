@@ -62,7 +62,8 @@ RecorderWorker::~RecorderWorker() {
 }
 
 RtpQueue& RecorderWorker::add_rtp_producer() {
-  rtp_queues_.push_back(std::make_unique<RtpQueue>(config_.rtp_queue_capacity));
+  owned_queues_.push_back(std::make_unique<RtpQueue>(config_.rtp_queue_capacity));
+  rtp_queues_.push_back(owned_queues_.back().get());
   return *rtp_queues_.back();
 }
 

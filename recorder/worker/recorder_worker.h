@@ -66,6 +66,9 @@ class RecorderWorker {
   // --- Set-up, before the worker runs -------------------------------------
   // A new RTP queue for one producer (lcore).
   RtpQueue& add_rtp_producer();
+  // A queue someone else owns (the dataplane's fork queue of one lcore); it
+  // must outlive the worker's last poll.
+  void attach_rtp_queue(RtpQueue& queue) { rtp_queues_.push_back(&queue); }
   void on_sealed(SealedCallback callback) { on_sealed_ = std::move(callback); }
 
   // --- Control thread (the single producer of commands) -------------------
@@ -107,8 +110,9 @@ class RecorderWorker {
   KeyProvider& keys_;
   SealedCallback on_sealed_;
   CommandQueue commands_;
-  std::vector<std::unique_ptr<RtpQueue>> rtp_queues_;
-  RecordingHandle next_handle_ = 1;  // control thread only
+  std::vector<RtpQueue*> rtp_queues_;                    // drained in this order
+  std::vector<std::unique_ptr<RtpQueue>> owned_queues_;  // from add_rtp_producer
+  RecordingHandle next_handle_ = 1;                      // control thread only
 
   std::unordered_map<RecordingHandle, std::unique_ptr<CallRecording>> calls_;
   SealScratch scratch_;

@@ -4,21 +4,17 @@ the agent's phone (UAS echoing RTP), both in the peer namespace, the
 appliance on net_af_packet in its own. tshark on the peer side checks that
 RTP flows both ways on each leg with the appliance's rewritten addresses."""
 
-import json
 import os
-import re
-import socket
 import struct
 import subprocess
 import time
 
 import pytest
 
+from calls_support import SIPP, cdrs, counts, sipp_cmd, wait_for
 from conftest import build_dir
 from testbed import Testbed
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SIPP = os.path.join(HERE, "sipp")
 CARRIER = "198.51.100.10"   # the trunk's allowed address (Testbed.PEER4)
 ALICE = "198.51.100.20"     # alice's phone (static contact)
 BOB = "198.51.100.21"       # bob's phone: busy
@@ -80,38 +76,6 @@ def calls():
                  # would); the SHA-256 path is covered by the registrar's unit tests.
                  extra_config=REGISTRAR_MD5_ONLY) as tb:
         yield tb
-
-
-def sipp_cmd(tb, local, port, args):
-    stats = os.path.join(tb.dir, "sipp-%s-%d.csv" % (local, port))
-    cmd = ["sipp", "-nostdin", "-i", local, "-p", str(port), "-timeout", "60s",
-           "-timeout_error", "-trace_stat", "-stf", stats]
-    for k, v in args.items():
-        cmd += [k] if v is True else [k, str(v)]
-    return cmd
-
-
-def counts(out):
-    ok = re.search(r"Successful call\s+\|\s+\d+\s+\|\s+(\d+)", out)
-    bad = re.search(r"Failed call\s+\|\s+\d+\s+\|\s+(\d+)", out)
-    return int(ok.group(1)) if ok else -1, int(bad.group(1)) if bad else -1
-
-
-def cdrs(tb):
-    r = subprocess.run([tb.binary, "show", "cdrs", "--tenant", "acme", "--json",
-                        "--store", tb.store_path], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
-
-
-def wait_for(cond, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    return cond()
 
 
 def refused(tb, local, did, code, port):

@@ -28,7 +28,8 @@ class Testbed:
     APP_MAC = "02:54:4c:00:00:01"
 
     def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False,
-                 sip=None, extra_peer4=(), provision=None, media=None, extra_config=""):
+                 sip=None, extra_peer4=(), provision=None, media=None, extra_config="",
+                 recorder=None):
         self.build_dir = os.path.abspath(build_dir)
         self.binary = os.path.join(self.build_dir, "trunkline")
         tag = name or "tl%d" % (os.getpid() % 100000)
@@ -49,6 +50,9 @@ class Testbed:
         self.media = {"port_min": 20000, "port_max": 20999}
         self.media.update(media or {})
         self.extra_config = extra_config  # more TOML sections ([calls], [registrar] ...)
+        # [recorder] keys (a dict, maybe empty) to record calls, with a master
+        # key and key directory made here; None: recording off.
+        self.recorder = recorder
         self.capture = capture
         self.dir = tempfile.mkdtemp(prefix="trunkline-%s-" % tag)
         self.config_path = os.path.join(self.dir, "trunkline.toml")
@@ -140,8 +144,29 @@ port_max = {self.media["port_max"]}
 store = "{self.dir}/trunkline.db"
 control_socket = "{self.socket}"
 spool = "{self.dir}/spool"
+{self.recorder_config()}
 {self.extra_config}
 """
+
+    @property
+    def spool(self):
+        return os.path.join(self.dir, "spool")
+
+    @property
+    def key_dir(self):
+        return os.path.join(self.dir, "keys")
+
+    @property
+    def master_key(self):
+        return os.path.join(self.dir, "master.key")
+
+    def recorder_config(self):
+        if self.recorder is None:
+            return ""
+        lines = ["[recorder]", "enabled = true", 'key_dir = "%s"' % self.key_dir,
+                 'master_key_file = "%s"' % self.master_key]
+        lines += ["%s = %s" % (k, json.dumps(v)) for k, v in self.recorder.items()]
+        return "\n".join(lines) + "\n"
 
     @property
     def store_path(self):
@@ -155,12 +180,14 @@ spool = "{self.dir}/spool"
             with open(path, "w") as f:
                 f.write(self.provision)
             self._run([self.binary, "provision", path, "--store", self.store_path])
-        if self.capture:
+        if self.recorder is not None and not os.path.exists(self.master_key):
+            self._run([self.binary, "recording", "master-key", self.master_key])
+        if self.capture and self._capture_proc is None:
             self._capture_proc = subprocess.Popen(
                 ["ip", "netns", "exec", self.peer_ns, "tcpdump", "-U", "-n", "-i", self.peer_if,
                  "-w", self.pcap], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self._wait_for(lambda: os.path.exists(self.pcap), 10, "tcpdump to start")
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "a")
         self.daemon = subprocess.Popen(
             ["ip", "netns", "exec", self.app_ns, self.binary, "serve", "--config", self.config_path],
             stdout=self._log, stderr=subprocess.STDOUT)
@@ -201,6 +228,14 @@ spool = "{self.dir}/spool"
             self._log.close()
             self._log = None
         return rc
+
+    def kill9(self):
+        """SIGKILL the daemon (a crash); start() brings it back on the same files."""
+        self.daemon.send_signal(signal.SIGKILL)
+        self.daemon.wait(10)
+        if self._log:
+            self._log.close()
+            self._log = None
 
     def log(self):
         try:
@@ -254,6 +289,6 @@ spool = "{self.dir}/spool"
     def __exit__(self, exc_type, exc, tb):
         self.stop()
         self.delete_network()
-        if exc_type is None:
+        if exc_type is None and not os.environ.get("TL_KEEP_TESTBED"):
             shutil.rmtree(self.dir, ignore_errors=True)  # kept (log, pcap) when something failed
         return False

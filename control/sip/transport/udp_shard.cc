@@ -51,6 +51,7 @@ UdpShard::UdpShard(unsigned index, std::vector<ShardLink> links, rte_mempool* po
   b2bua_.attach(&layer_);
   b2bua_.set_fallback(&service_);
   if (services_.registrar) b2bua_.set_register_handler(services_.registrar);
+  b2bua_.set_recorder(services_.recorder);
 }
 
 UdpShard::~UdpShard() { stop(); }

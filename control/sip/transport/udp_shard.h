@@ -37,6 +37,7 @@ struct CallServices {
   b2bua::RegisterHandler registrar;
   b2bua::CallRecordSink cdrs;
   std::unique_ptr<media::MediaControl> media;
+  b2bua::CallRecorder* recorder = nullptr;  // this shard's recorder; null: recording off
   b2bua::B2buaConfig b2bua;
 };
 

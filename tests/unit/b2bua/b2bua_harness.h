@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,12 @@ class FakeRouting : public Routing {
       return r;
     }
     r.tenant = 7;
+    r.tenant_name = "acme";
     r.trunk = "carrier-a";
     r.did = std::string(did);
+    r.line_skill = "sales";
     r.agents = it->second;
+    r.record = recorded.count(r.did) != 0;
     return r;
   }
   std::vector<Target> targets(std::int64_t, std::string_view, std::string_view agent,
@@ -84,6 +88,7 @@ class FakeRouting : public Routing {
     return out;
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
+  std::set<std::string> recorded;  // numbers provisioned with record = true
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};
 };

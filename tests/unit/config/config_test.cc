@@ -153,6 +153,32 @@ TEST(Config, CallsAndRegistrarSettings) {
   }
 }
 
+TEST(Config, RecorderSettings) {
+  auto d = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_FALSE(d->recorder.enabled) << "recording needs keys: off unless configured";
+  auto c = load_string(std::string(kMinimal) +
+                           "[recorder]\nenabled = true\nkey_dir = \"/k\"\n"
+                           "master_key_file = \"/m.key\"\nflush_interval_ms = 250\n"
+                           "sync = \"syncfs\"\nfork_queue_depth = 4096\n",
+                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->recorder.enabled);
+  EXPECT_EQ(c->recorder.key_dir, "/k");
+  EXPECT_EQ(c->recorder.master_key_file, "/m.key");
+  EXPECT_EQ(c->recorder.flush_interval_ms, 250u);
+  EXPECT_EQ(c->recorder.sync, "syncfs");
+  EXPECT_EQ(c->recorder.fork_queue_depth, 4096u);
+  for (const char* bad :
+       {"[recorder]\nenabled = 1\n", "[recorder]\nflush_interval_ms = 5000\n",
+        "[recorder]\nsync = \"never\"\n", "[recorder]\nkey_dir = \"\"\n",
+        "[recorder]\nfork_queue_depth = 1\n", "[recorder]\nmaster_key = \"/m\"\n"}) {
+    auto e = load_string(std::string(kMinimal) + bad, "t.toml");
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_NE(e.error().message.find("recorder."), std::string::npos) << e.error().message;
+  }
+}
+
 TEST(Config, SyntaxErrorHasPosition) {
   auto c = load_string("[eal\n", "t.toml");
   ASSERT_FALSE(c.ok());

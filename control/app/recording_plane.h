@@ -1,0 +1,52 @@
+// The daemon's recorder: one RecorderWorker thread per control shard. Shard
+// s is the only producer of its worker's commands (start/stop through the
+// CallRecorder it is given); every worker lcore forks the RTP of shard s's
+// recorded calls into its own queue towards that worker (Dataplane::
+// fork_queue). On start, recordings a crash left unfinished in the spool are
+// sealed as truncated-but-valid ones before new calls are taken.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "control/b2bua/call_recorder.h"
+#include "control/config/config.h"
+#include "control/stats/snapshot.h"
+#include "dataplane/dataplane.h"
+#include "recorder/crypto/file_key_provider.h"
+#include "recorder/worker/recorder_worker.h"
+
+namespace trunkline::app {
+
+class RecordingPlane {
+ public:
+  // Null (and no error) when [recorder] enabled is false.
+  static Result<std::unique_ptr<RecordingPlane>> start(const config::Config& c,
+                                                       const dataplane::Dataplane& dp);
+  ~RecordingPlane();
+  RecordingPlane(const RecordingPlane&) = delete;
+  RecordingPlane& operator=(const RecordingPlane&) = delete;
+
+  b2bua::CallRecorder* recorder(unsigned shard);
+  void add_rows(stats::Snapshot& s) const;
+  // Stops the workers; each seals every recording it holds. Idempotent.
+  // Call after the shards (the command producers) have stopped.
+  void stop();
+
+ private:
+  class ShardRecorder;
+  RecordingPlane() = default;
+
+  std::unique_ptr<recorder::FileKeyProvider> keys_;
+  std::vector<std::unique_ptr<recorder::RecorderWorker>> workers_;
+  std::vector<std::unique_ptr<ShardRecorder>> recorders_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+  std::uint64_t recovered_ = 0;
+  std::uint64_t recovery_failed_ = 0;
+};
+
+}  // namespace trunkline::app

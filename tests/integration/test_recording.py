@@ -1,0 +1,217 @@
+"""Recorded calls end to end: sipp as the carrier plays sipp's own g711a.pcap
+through the appliance to a sipp agent that echoes it, on a number provisioned
+with record = true. The lcore forks both directions to the recorder, which
+seals an encrypted recording in the spool; `trunkline recording verify`
+accepts it and the exported WAV holds, sample for sample, the caller's audio
+on the left and the agent's (the echo) on the right. Then the daemon is
+killed with SIGKILL in the middle of a recorded call: after the restart the
+recording is recovered, verifies, and lacks at most about a second."""
+
+import glob
+import os
+import struct
+import subprocess
+import time
+import wave
+
+import pytest
+
+from calls_support import SIPP, counts, sipp_cmd, wait_for
+from conftest import build_dir
+from testbed import Testbed
+
+CARRIER = "198.51.100.10"
+ALICE = "198.51.100.20"
+DID = "+81312345678"
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+PROVISION = """
+[[tenants]]
+name = "acme"
+sip_domain = "acme.example"
+  [[tenants.trunks]]
+  name = "carrier-a"
+  allow = ["%(carrier)s"]
+  [[tenants.agents]]
+  name = "alice"
+  password = "alice-pw-1"
+  static_contact = "%(alice)s:5070"
+  [[tenants.dids]]
+  number = "%(did)s"
+  line_skill = "sales"
+  agents = ["alice"]
+  record = true
+""" % {"carrier": CARRIER, "alice": ALICE, "did": DID}
+
+
+@pytest.fixture(scope="module")
+def rec():
+    with Testbed(build_dir(), name="tlr%d" % (os.getpid() % 10000), capture=True,
+                 sip={"test_responder": False}, extra_peer4=[ALICE], provision=PROVISION,
+                 recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}) as tb:
+        yield tb
+
+
+def alaw_to_linear(a):
+    """ITU-T G.711 A-law to 16-bit linear."""
+    a ^= 0x55
+    t = (a & 0x0f) << 4
+    seg = (a & 0x70) >> 4
+    if seg == 0:
+        t += 8
+    elif seg == 1:
+        t += 0x108
+    else:
+        t = (t + 0x108) << (seg - 1)
+    return t if a & 0x80 else -t
+
+
+def pcap_payloads(path):
+    """The RTP payloads of a classic pcap of Ethernet/IPv4/UDP/RTP frames."""
+    data = open(path, "rb").read()
+    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    off, out = 24, []
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
+        frame = data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+        ihl = (frame[14] & 0x0f) * 4
+        rtp = frame[14 + ihl + 8:]
+        cc = rtp[0] & 0x0f
+        out.append(rtp[12 + 4 * cc:])
+    return out
+
+
+def channels(wav_path):
+    with wave.open(wav_path) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (2, 2, 8000)
+        raw = w.readframes(w.getnframes())
+    samples = struct.unpack("<%dh" % (len(raw) // 2), raw)
+    return samples[0::2], samples[1::2]
+
+
+def spoken(payloads):
+    """The payloads that are not one repeated code (silence matches anywhere)."""
+    return [p for p in payloads if len(set(p)) > 1]
+
+
+def packets_found(channel, payloads):
+    """How many payloads appear, decoded and whole, in `channel` in the order sent."""
+    hay = struct.pack("<%dh" % len(channel), *channel)
+    pos, found = 0, 0
+    for p in payloads:
+        needle = struct.pack("<%dh" % len(p), *[alaw_to_linear(b) for b in p])
+        at = hay.find(needle, pos)
+        while at != -1 and at % 2:
+            at = hay.find(needle, at + 1)
+        if at != -1:
+            found += 1
+            pos = at + len(needle)
+    return found
+
+
+def recordings(tb):
+    return sorted(glob.glob(os.path.join(tb.spool, "acme", "*.tlrec")))
+
+
+def verify(tb, path):
+    return subprocess.run([tb.binary, "recording", "verify", path, "--keys", tb.key_dir,
+                           "--master-key", tb.master_key], capture_output=True, text=True)
+
+
+def export(tb, path, out):
+    return subprocess.run([tb.binary, "recording", "export", path, "--out", out, "--keys",
+                           tb.key_dir, "--master-key", tb.master_key],
+                          capture_output=True, text=True)
+
+
+def place_call(tb, carrier_port, media_port):
+    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True,
+                                                     "-mp": media_port + 100, "-m": 1}),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.5)
+    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER, carrier_port,
+                                     {"-sf": os.path.join(SIPP, "carrier_call.xml"), "-s": DID,
+                                      "-mp": media_port, "-m": 1, tb.APP4 + ":5060": True}),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return carrier, agent
+
+
+def test_recorded_call_is_sealed_verified_and_exports_what_was_said(rec):
+    tb = rec
+    before = tb.stats()
+    carrier, agent = place_call(tb, 5062, 6000)
+    c_out = carrier.communicate(timeout=90)[0]
+    a_out = agent.communicate(timeout=90)[0]
+    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
+    assert counts(a_out) == (1, 0), a_out[-3000:]
+    assert wait_for(lambda: tb.stats()["recorder_recordings_sealed"]
+                    > before["recorder_recordings_sealed"], 15), tb.log()[-3000:]
+    after = tb.stats()
+    assert after["calls_recordings_started"] - before["calls_recordings_started"] == 1
+    assert after["calls_recordings_failed"] == before["calls_recordings_failed"]
+    forked = after["dataplane_media_forked"] - before["dataplane_media_forked"]
+    assert forked >= 2 * 220, forked  # both directions of 236 packets, less the few before the answer
+    assert after["dataplane_media_fork_dropped"] == 0
+    assert after["recorder_packets"] - before["recorder_packets"] == forked
+
+    files = recordings(tb)
+    assert len(files) == 1, files
+    v = verify(tb, files[0])
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "did = " + DID in v.stdout and "agent = alice" in v.stdout, v.stdout
+    assert "caller_number = (personal data" in v.stdout, v.stdout  # not printed by default
+    out = os.path.join(tb.dir, "call.wav")
+    e = export(tb, files[0], out)
+    assert e.returncode == 0, e.stdout + e.stderr
+    left, right = channels(out)
+    sent = spoken(pcap_payloads(PCAP))
+    assert len(sent) >= 200
+    # Caller left, agent right (the echo): every spoken packet's audio exact
+    # and in order. (Silence can precede the answer, when recording begins.)
+    assert packets_found(left, sent) >= len(sent) - 2, (packets_found(left, sent), len(sent))
+    assert packets_found(right, sent) >= len(sent) - 4, (packets_found(right, sent), len(sent))
+    # sox reads the file as a standard stereo WAV of about the call's length.
+    sox = subprocess.run(["soxi", "-D", out], capture_output=True, text=True)
+    assert sox.returncode == 0 and 7.0 <= float(sox.stdout) <= 12.0, sox.stdout + sox.stderr
+
+
+def test_sigkill_during_a_recorded_call_loses_at_most_about_a_second(rec):
+    tb = rec
+    done_before = set(recordings(tb))
+    carrier, agent = place_call(tb, 5064, 6010)
+    answer = wait_for(lambda: tb.tshark("sip.Status-Code == 200 && ip.dst == %s && "
+                                        "udp.dstport == 5064 && sdp" % CARRIER,
+                                        ["frame.time_epoch"]), 15)
+    assert answer, tb.log()[-3000:]
+    answered_at = float(answer[0][0])
+    time.sleep(max(0.0, answered_at + 4.0 - time.time()))
+    killed_at = time.time()
+    tb.kill9()
+    for p in (carrier, agent):
+        p.kill()
+        p.communicate(timeout=30)
+    assert not (set(recordings(tb)) - done_before), "nothing sealed before the restart"
+    assert glob.glob(os.path.join(tb.spool, "acme", "*.part")), os.listdir(tb.spool)
+
+    tb.start()
+    s = tb.stats()
+    assert s["recorder_recovered_at_start"] == 1, tb.log()[-3000:]
+    assert s["recorder_recovery_failed_at_start"] == 0
+    assert "event=recording_recovered" in tb.log()
+    new = sorted(set(recordings(tb)) - done_before)
+    assert len(new) == 1, new
+    v = verify(tb, new[0])
+    assert v.returncode == 0, v.stdout + v.stderr
+    out = os.path.join(tb.dir, "recovered.wav")
+    e = export(tb, new[0], out)
+    assert e.returncode == 0, e.stdout + e.stderr
+    left, _ = channels(out)
+    kept = len(left) / 8000.0
+    elapsed = killed_at - answered_at
+    print("recovered %.2f s of %.2f s answered before SIGKILL" % (kept, elapsed))
+    assert kept <= elapsed + 0.3, (kept, elapsed)
+    assert elapsed - kept <= 1.0, ("lost %.2f s of %.2f s" % (elapsed - kept, elapsed), v.stdout)
+    # What was kept is the caller's audio, exact.
+    sent = spoken(pcap_payloads(PCAP))
+    assert packets_found(left, sent) >= 0.9 * (kept / 7.05) * len(sent) - 10
