@@ -137,6 +137,9 @@ Status Dataplane::setup_media(const config::Config& c, LcoreContext& ctx) {
     return Error{"cannot allocate the media flow table of lcore " + std::to_string(ctx.lcore_id) +
                  " ([media] max_sessions = " + std::to_string(c.media_max_sessions) + ")"};
   }
+  if (int err = 0; !media::srtp_library_init(&err))
+    return Error{"libsrtp failed to initialise (srtp_err_status " + std::to_string(err) + ")"};
+  m.srtp = media::SrtpTable(2 * m.flows.max_sessions());
   m.counters = &ctx.counters;
   m.worker = static_cast<std::uint16_t>(ctx.worker);
   m.port_min = c.media_port_min;

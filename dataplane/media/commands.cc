@@ -18,11 +18,33 @@ Report report(const MediaContext& m, ReportKind kind, SessionId id, std::uint8_t
   return r;
 }
 
+// Keys the leg's SRTP (suite kNone: plain, nothing to do); false if refused.
+bool key_srtp(MediaContext& m, Leg& l, const SrtpKeys& keys) {
+  if (keys.suite == SrtpSuite::kNone) return true;
+  if (!m.srtp.install(m.flows.leg_number(l), keys)) {
+    l.flags = static_cast<std::uint8_t>(l.flags & ~Leg::kSrtp);
+    return false;
+  }
+  l.flags |= Leg::kSrtp;
+  return true;
+}
+
 void create(MediaContext& m, const Command& c) {
   switch (m.flows.insert(c.id, c.legs[0], c.legs[1], c.owner_shard)) {
-    case InsertResult::kOk:
+    case InsertResult::kOk: {
+      Leg* first = m.flows.session(c.id);
+      Leg* legs[2] = {first, &m.flows.other(*first)};
+      for (std::uint8_t k = 0; k < 2; ++k) {
+        if (key_srtp(m, *legs[k], c.legs[k].srtp)) continue;
+        for (Leg* l : legs) m.srtp.remove(m.flows.leg_number(*l));
+        m.flows.erase(c.id);
+        net::bump(m.counters->media_srtp_refused);
+        send_report(m, c.owner_shard, report(m, ReportKind::kRefused, c.id, 0));
+        return;
+      }
       net::bump(m.counters->media_sessions_created);
       return;
+    }
     case InsertResult::kFull:
       net::bump(m.counters->media_table_full);
       break;
@@ -65,6 +87,8 @@ void apply_command(MediaContext& m, const Command& c) {
       break;
     case CommandVerb::kUpdateRemote:
       update_remote(*legs[c.leg], c.legs[c.leg]);
+      // New keys (the peer's answer) re-key; none leaves SRTP as it is.
+      if (!key_srtp(m, *legs[c.leg], c.legs[c.leg].srtp)) net::bump(m.counters->media_srtp_refused);
       break;
     case CommandVerb::kHold:
       set_flag(*legs[c.leg], Leg::kHeld, c.flag != 0);
@@ -82,6 +106,7 @@ void apply_command(MediaContext& m, const Command& c) {
         r.stats = snapshot(legs[k]->rx);
         send_report(m, legs[k]->owner_shard, r);
       }
+      for (Leg* l : legs) m.srtp.remove(m.flows.leg_number(*l));
       m.flows.erase(c.id);
       net::bump(m.counters->media_sessions_deleted);
       break;

@@ -34,7 +34,7 @@ struct alignas(64) Leg {
   Endpoint peer;    // locked: where the peer's RTP comes from; unlocked: the candidate
   std::uint16_t dpdk_port = 0;
   std::uint16_t rtcp_port = 0;  // the locked peer's RTCP source port (0: not heard; port + 1)
-  std::uint8_t flags = 0;       // kInUse | kV6 | kLatch | kLocked | kCandidate | kHeld | kRecord
+  std::uint8_t flags = 0;  // kInUse | kV6 | kLatch | kLocked | kCandidate | kHeld | kRecord | kSrtp
   std::uint8_t heard = 0;       // packets from the candidate while unlocked (latch window)
   std::uint8_t telephone_event_pt = 0;
   std::uint8_t owner_shard = 0;
@@ -50,6 +50,7 @@ struct alignas(64) Leg {
   static constexpr std::uint8_t kCandidate = 16;
   static constexpr std::uint8_t kHeld = 32;    // nothing is sent towards this leg's peer
   static constexpr std::uint8_t kRecord = 64;  // the session is recorded (record_fork.h)
+  static constexpr std::uint8_t kSrtp = 128;   // SRTP with this leg's peer (srtp_table.h)
 
   bool has(std::uint8_t f) const { return (flags & f) != 0; }
 };
@@ -128,6 +129,8 @@ class FlowTable {
   }
   Leg& other(Leg& l) { return legs_[(&l - legs_) ^ 1]; }
   std::uint8_t leg_index(const Leg& l) const { return static_cast<std::uint8_t>((&l - legs_) & 1); }
+  // The leg's place in the table (0 .. 2 * max_sessions - 1): side tables' index.
+  std::uint32_t leg_number(const Leg& l) const { return static_cast<std::uint32_t>(&l - legs_); }
 
   std::uint32_t sessions() const { return sessions_; }
   std::uint32_t max_sessions() const { return max_sessions_; }

@@ -8,6 +8,7 @@
 #include "dataplane/media/flow_table.h"
 #include "dataplane/media/next_hop_cache.h"
 #include "dataplane/media/rings.h"
+#include "dataplane/media/srtp_table.h"
 #include "dataplane/net/counters.h"
 #include "recorder/ingest/bounded_queue.h"
 #include "recorder/ingest/rtp_record.h"
@@ -23,6 +24,7 @@ inline constexpr unsigned kCommandsPerPoll = 32;
 
 struct MediaContext {
   FlowTable flows;
+  SrtpTable srtp;  // 2 * flows.max_sessions() legs; empty: SRTP legs are refused
   NextHopCache next_hops;
   net::Counters* counters = nullptr;
   std::uint16_t worker = 0;    // stamped on every report

@@ -5,6 +5,7 @@
 // structs: they travel by value through bounded SPSC rings.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -20,6 +21,24 @@ struct Endpoint {
   bool operator==(const Endpoint&) const = default;
 };
 
+// SRTP on a leg (RFC 3711, keyed by SDES, RFC 4568): the suite and two
+// master keys (16-byte key then 14-byte salt): `tx` is ours, protecting what
+// the appliance sends the peer; `rx` is the peer's, for what it sends us.
+enum class SrtpSuite : std::uint8_t {
+  kNone = 0,
+  kAesCm128HmacSha1_80,
+  kAesCm128HmacSha1_32,
+};
+inline constexpr std::size_t kSrtpMasterKeyLength = 30;
+
+struct SrtpKeys {
+  SrtpSuite suite = SrtpSuite::kNone;
+  bool has_rx = false;  // the peer's key is known (its answer may come later)
+  std::uint8_t tx[kSrtpMasterKeyLength] = {};
+  std::uint8_t rx[kSrtpMasterKeyLength] = {};
+  bool operator==(const SrtpKeys&) const = default;
+};
+
 // One leg of a session: the appliance's RTP address on that leg (RTCP is
 // port + 1) and where that leg's peer said it receives (its SDP).
 struct LegSpec {
@@ -31,11 +50,12 @@ struct LegSpec {
   // Latching accepts only the signalled address, or any address within the
   // first kLatchWindow packets when the signalled one is not heard; then it locks.
   bool latch = true;
+  SrtpKeys srtp;  // suite kNone: plain RTP
 };
 
 enum class CommandVerb : std::uint8_t {
   kCreate,        // install legs[0] and legs[1]; RTP arriving on one is relayed out of the other
-  kUpdateRemote,  // legs[leg].remote (and telephone_event_pt) changed: an answer or a re-INVITE
+  kUpdateRemote,  // legs[leg].remote (telephone_event_pt, srtp) changed: an answer or re-INVITE
   kHold,          // leg `leg` on hold (1) or resumed (0) per `flag`: nothing is sent towards it
   kRecord,        // fork copies of both directions to the recorder (flag 1, handle
                   // `recording`) or stop (0)

@@ -179,6 +179,32 @@ void rewrite(std::uint8_t* ip, rte_udp_hdr* udp, bool ipv6, const Leg& tx, const
   udp->dgram_cksum = sum == 0 ? 0xffff : sum;  // 0 means "none" in UDP
 }
 
+// After SRTP changed the datagram's payload to `len` bytes: UDP and IP
+// lengths, and the frame's. (The IPv4 header checksum follows in rewrite().)
+void set_lengths(std::uint8_t* ip, rte_udp_hdr* udp, bool ipv6, std::uint16_t len,
+                 net::PacketBuf* pkt) {
+  const auto udp_len = static_cast<std::uint16_t>(len + sizeof(rte_udp_hdr));
+  udp->dgram_len = htons(udp_len);
+  if (ipv6) {
+    reinterpret_cast<rte_ipv6_hdr*>(ip)->payload_len = htons(udp_len);
+  } else {
+    auto* h = reinterpret_cast<rte_ipv4_hdr*>(ip);
+    h->total_length = htons(static_cast<std::uint16_t>((h->version_ihl & 0x0f) * 4u + udp_len));
+  }
+  pkt->len = static_cast<std::uint16_t>(reinterpret_cast<std::uint8_t*>(udp) - pkt->data + udp_len);
+}
+
+// The payload changed, so no incremental update: the whole UDP checksum.
+void full_udp_checksum(const std::uint8_t* ip, rte_udp_hdr* udp, bool ipv6, std::uint16_t len) {
+  const auto udp_len = static_cast<std::uint16_t>(len + sizeof(rte_udp_hdr));
+  udp->dgram_cksum = 0;
+  std::uint64_t sum = ipv6 ? sum_bytes(ip + 8, 32) : sum_bytes(ip + 12, 8);
+  sum += htons(net::kIpProtoUdp) + static_cast<std::uint64_t>(htons(udp_len));
+  const auto folded = static_cast<std::uint16_t>(
+      ~fold(sum_bytes(reinterpret_cast<const std::uint8_t*>(udp), udp_len, sum)));
+  udp->dgram_cksum = folded == 0 ? 0xffff : folded;
+}
+
 }  // namespace
 
 net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool ipv6,
@@ -201,12 +227,20 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
   // 1. The leg it arrived on.
   Leg* rx = m.flows.find(dst, static_cast<std::uint16_t>(dport & ~1u));
   if (rx == nullptr) return drop(c.media_no_flow);
-  const std::uint8_t* payload = pkt.data + l4 + sizeof(rte_udp_hdr);
-  const auto len = static_cast<std::uint16_t>(pkt.len - l4 - sizeof(rte_udp_hdr));
+  std::uint8_t* payload = pkt.data + l4 + sizeof(rte_udp_hdr);
+  auto len = static_cast<std::uint16_t>(pkt.len - l4 - sizeof(rte_udp_hdr));
   if (!udp_checksum_ok(ip, pkt.data + l4, static_cast<std::uint16_t>(pkt.len - l4), ipv6)) {
     return drop(c.drop_bad_l4_checksum);
   }
   if (len < (rtcp ? 8 : 12) || (payload[0] >> 6) != 2) return drop(c.media_not_rtp);
+  // SRTP from this leg's peer: authenticated and decrypted in place first,
+  // so nothing unauthenticated latches, counts or reaches the other side.
+  if (rx->has(Leg::kSrtp)) {
+    int n = len;
+    if (!m.srtp.unprotect(m.flows.leg_number(*rx), rtcp, payload, &n))
+      return drop(c.media_srtp_unprotect_failed);
+    len = static_cast<std::uint16_t>(n);
+  }
 
   // 2. Source check and latching.
   const std::uint16_t sport = ntohs(udp->src_port);
@@ -238,9 +272,21 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
             : (locked && tx.rtcp_port != 0 ? tx.rtcp_port
                                            : static_cast<std::uint16_t>(dest.port + 1));
 
+  // SRTP towards this leg's peer; either side's SRTP changes the length.
+  const bool resized = rx->has(Leg::kSrtp) || tx.has(Leg::kSrtp);
+  if (tx.has(Leg::kSrtp)) {
+    int n = len;
+    if (!m.srtp.protect(m.flows.leg_number(tx), rtcp, payload, &n,
+                        pkt.room - (l4 + static_cast<int>(sizeof(rte_udp_hdr)))))
+      return drop(c.media_srtp_protect_failed);
+    len = static_cast<std::uint16_t>(n);
+  }
+  if (resized) set_lengths(ip, udp, ipv6, len, &pkt);
+
   // 5. Rewrite.
   rewrite(ip, udp, ipv6, tx, dest, static_cast<std::uint16_t>(tx.local.port + (rtcp ? 1 : 0)),
           to_port);
+  if (resized && (ipv6 || udp->dgram_cksum != 0)) full_udp_checksum(ip, udp, ipv6, len);
   net::bump(rtcp ? c.media_rtcp_relayed : c.media_relayed);
   out->port = tx.dpdk_port;
   out->next_hop = dest.ip;

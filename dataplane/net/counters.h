@@ -71,6 +71,9 @@ namespace trunkline::net {
   X(media_command_rejected,"media commands refused: unknown session, id or port in use, bad port") \
   X(media_command_ring_full,"media commands control could not queue: this lcore's ring full") \
   X(media_report_ring_full,"media reports dropped: the control shard's ring was full")    \
+  X(media_srtp_unprotect_failed,"SRTP/SRTCP dropped: authentication, replay or no key of the peer yet") \
+  X(media_srtp_protect_failed,"media dropped: SRTP protection towards the peer failed")     \
+  X(media_srtp_refused,    "media sessions refused: SRTP keys libsrtp would not take")   \
   X(media_forked,          "RTP copies handed to a recorder worker (recorded calls)")     \
   X(media_fork_dropped,    "RTP copies lost: the recorder worker's fork queue was full")  \
   X(media_fork_oversize,   "RTP copies lost: payload above 320 bytes (40 ms of G.711)")   \

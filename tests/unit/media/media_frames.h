@@ -105,6 +105,7 @@ struct Lcore {
   explicit Lcore(std::uint32_t max_sessions = 64, std::uint16_t worker = 0)
       : commands(64), reports(256) {
     m.flows = FlowTable(max_sessions);
+    m.srtp = SrtpTable(2 * max_sessions);
     m.counters = &counters;
     m.worker = worker;
     m.port_min = 20000;
