@@ -1,6 +1,7 @@
 #include "control/b2bua/b2bua.h"
 
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include "common/log.h"
@@ -199,12 +200,17 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
     return;
   }
   auto offer = read_audio(invite.body());
-  if (!offer || offer->secure) {
+  std::optional<SdesKey> carrier_key;
+  if (offer && offer->secure) {
+    // SRTP from the carrier: answered with our own key, same tag and suite.
+    auto k = new_sdes_key(offer->crypto.tag, offer->crypto.suite);
+    if (!k) offer = k.error();
+    if (k) carrier_key = *k;
+  }
+  if (!offer) {
     ++counters_.refused_sdp;
-    const std::string why =
-        !offer ? offer.error().message : "SRTP offers on trunks are not supported";
     respond(tx, invite, 488, "Not Acceptable Here", new_tag(),
-            "Warning: 399 trunkline \"" + why + "\"\r\n");
+            "Warning: 399 trunkline \"" + offer.error().message + "\"\r\n");
     return;
   }
   auto call = std::make_unique<Call>();
@@ -226,6 +232,10 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   call->carrier.media.remote = offer->remote;
   call->carrier.media.dpdk_port = from.dpdk_port;
   call->carrier.media.telephone_event_pt = offer->telephone_event_pt;
+  if (carrier_key) {
+    call->carrier.sdes = carrier_key;
+    call->carrier.media.srtp = srtp_keys(*carrier_key, &offer->crypto);
+  }
   call->agent.media.local.port = *ports_.allocate();
   CallRecord& r = call->record;
   r.tenant = call->route.tenant;
@@ -275,7 +285,28 @@ void B2bua::try_next_target(Call& call) {
     call.agent.media.local.ip = t.peer.local;
     call.agent.media.dpdk_port = t.peer.dpdk_port;
     call.agent.media.remote = {};
-    if (!call.media_installed) {
+    call.agent.sdes.reset();
+    call.agent.media.srtp = {};
+    if (t.srtp) {
+      auto k = new_sdes_key(1, media::SrtpSuite::kAesCm128HmacSha1_80);
+      if (!k) {
+        TL_LOG(kWarn, "srtp_key_failed", "session=%u reason=\"%s\"", call.id,
+               k.error().message.c_str());
+        continue;  // this target needs SRTP; try the next
+      }
+      call.agent.sdes = *k;
+      call.agent.media.srtp = srtp_keys(*k, nullptr);
+    }
+    if (call.media_installed) {
+      // A new target: the agent leg's remote is unknown again, its SRTP new.
+      media::Command cmd;
+      cmd.verb = media::CommandVerb::kUpdateRemote;
+      cmd.id = call.id;
+      cmd.leg = 1;
+      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+      cmd.legs[1] = call.agent.media;
+      media(cmd);
+    } else {
       media::Command cmd;
       cmd.verb = media::CommandVerb::kCreate;
       cmd.id = call.id;
@@ -292,8 +323,9 @@ void B2bua::try_next_target(Call& call) {
       }
       call.media_installed = true;
     }
-    auto sdp = anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port,
-                          call.id, ++call.agent.sdp_version);
+    auto sdp =
+        anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port, call.id,
+                   ++call.agent.sdp_version, call.agent.sdes ? &*call.agent.sdes : nullptr);
     if (!sdp) break;  // cannot happen: the offer was read before
     const std::string extra = "Allow: " + std::string(kAllow) + "\r\n";
     std::string bytes = d.request("INVITE", layer_->new_branch(), extra, kSdp, *sdp);
@@ -341,9 +373,21 @@ void B2bua::answer_carrier(Call& call, int code, std::string_view reason, std::s
   }
 }
 
+media::SrtpKeys srtp_keys(const SdesKey& ours, const SdesKey* theirs) {
+  media::SrtpKeys k;
+  k.suite = ours.suite;
+  std::memcpy(k.tx, ours.key, sizeof k.tx);
+  if (theirs != nullptr) {
+    k.has_rx = true;
+    std::memcpy(k.rx, theirs->key, sizeof k.rx);
+  }
+  return k;
+}
+
 std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::SessionId id,
                          std::uint64_t version) {
-  auto sdp = anchor_sdp(peer_sdp, leg.media.local.ip, leg.media.local.port, id, version);
+  auto sdp = anchor_sdp(peer_sdp, leg.media.local.ip, leg.media.local.port, id, version,
+                        leg.sdes ? &*leg.sdes : nullptr);
   return sdp ? std::move(*sdp) : std::string();
 }
 
@@ -378,9 +422,16 @@ void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
   }
   std::string sdp;
   if (has_sdp(resp)) {
-    if (auto a = read_audio(resp.body())) {
+    auto a = read_audio(resp.body());
+    if (a && a->secure != call.agent.sdes.has_value()) {
+      TL_LOG(kWarn, "agent_answer_srtp_mismatch", "session=%u offered=%s answered=%s", call.id,
+             call.agent.sdes ? "RTP/SAVP" : "RTP/AVP", a->secure ? "RTP/SAVP" : "RTP/AVP");
+      a = Error{"SRTP answer does not match the offer"};
+    }
+    if (a) {
       call.agent.media.remote = a->remote;
       call.agent.media.telephone_event_pt = a->telephone_event_pt;
+      if (call.agent.sdes) call.agent.media.srtp = srtp_keys(*call.agent.sdes, &a->crypto);
       media::Command cmd;
       cmd.verb = media::CommandVerb::kUpdateRemote;
       cmd.id = call.id;

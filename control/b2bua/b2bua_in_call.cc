@@ -62,13 +62,15 @@ void B2bua::in_dialog(sip::TxId tx, const sip::Message& req, const sip::Peer& fr
       std::string sdp;
       if (has_sdp(req)) {
         auto a = read_audio(req.body());
-        if (!a || a->secure) {
+        if (!a || a->secure != leg.sdes.has_value()) {
           respond(tx, req, 488, reason_of(488), leg.dialog.local_tag,
                   "Warning: 399 trunkline \"" +
-                      (a ? std::string("SRTP is not supported on this leg") : a.error().message) +
+                      (a ? std::string("this leg stays ") + (leg.sdes ? "SRTP" : "plain RTP")
+                         : a.error().message) +
                       "\"\r\n");
           return;
         }
+        if (leg.sdes) leg.media.srtp = srtp_keys(*leg.sdes, &a->crypto);  // the peer may re-key
         update_media(call, side, *a);
         sdp = anchored_for(other_leg, req.body(), call.id, ++other_leg.sdp_version);
       }

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "control/b2bua/b2bua.h"
+#include "control/b2bua/sdp_anchor.h"
 
 namespace trunkline::b2bua {
 
@@ -20,6 +22,8 @@ struct CallLeg;
 // `peer_sdp` as `leg`'s peer sees it: our address and that leg's port.
 std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::SessionId id,
                          std::uint64_t version);
+// The media command's SRTP of a leg: our key, and the peer's once known.
+media::SrtpKeys srtp_keys(const struct SdesKey& ours, const struct SdesKey* theirs);
 
 enum class CallState : std::uint8_t {
   kRouting,   // INVITE to a target outstanding, nothing answered
@@ -32,6 +36,7 @@ struct CallLeg {
   bool established = false;  // a dialog exists (a tagged 1xx/2xx sent or received)
   media::LegSpec media;
   std::uint64_t sdp_version = 0;  // o= version of the SDP we send on this leg
+  std::optional<SdesKey> sdes;    // SRTP on this leg: our key, sent in our a=crypto
 };
 
 struct B2bua::Call {

@@ -82,6 +82,7 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
       t.kind = Target::Kind::kRegistered;
       t.request_uri = b.contact;
       t.peer = b.source;  // where the phone registered from: reachable through its NAT
+      t.srtp = agent->srtp;
       out.push_back(std::move(t));
     }
   }
@@ -96,9 +97,12 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
     t.request_uri = "sip:" + user + "@" + host_port;
     out.push_back(std::move(t));
   };
-  if (out.empty() && !agent->static_contact.empty())
+  if (out.empty() && !agent->static_contact.empty()) {
     at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
        Target::Kind::kStatic);
+    if (!out.empty()) out.back().srtp = agent->srtp;
+  }
+  // (The alternate number goes through the carrier's trunk: plain RTP.)
   if (!agent->alternate_number.empty()) {
     for (const tenant::DirTrunk& t : dir->trunks())
       if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())

@@ -32,6 +32,7 @@ struct Target {
   Kind kind = Kind::kStatic;
   std::string request_uri;  // "sip:alice@198.51.100.20:5070"
   sip::Peer peer;           // first hop, with the local address/port/worker it leaves from
+  bool srtp = false;        // the phone takes SRTP (SDES) only: offer RTP/SAVP
 };
 
 std::string_view target_kind_name(Target::Kind k);

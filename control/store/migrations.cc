@@ -119,6 +119,10 @@ CREATE TABLE cdrs (
 ) WITHOUT ROWID;
 CREATE INDEX cdrs_started ON cdrs (tenant_id, started_at_ms);
 )sql"},
+    {4, "agents' phones that take SRTP only",
+     R"sql(
+ALTER TABLE agents ADD COLUMN srtp INTEGER NOT NULL DEFAULT 0 CHECK (srtp IN (0, 1));
+)sql"},
 };
 
 }  // namespace

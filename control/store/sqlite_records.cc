@@ -121,13 +121,14 @@ Status delete_trunk(StatementCache& cache, TenantId t, const std::string& name) 
 Status put_agent(StatementCache& cache, TenantId t, const Agent& a) {
   Statement s(cache,
               "INSERT INTO agents (tenant_id, name, display, sip_user, ha1_md5, ha1_sha256, "
-              "static_contact, alternate_number) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+              "static_contact, alternate_number, srtp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
               "ON CONFLICT (tenant_id, name) DO UPDATE SET display = excluded.display, "
               "sip_user = excluded.sip_user, ha1_md5 = excluded.ha1_md5, "
               "ha1_sha256 = excluded.ha1_sha256, static_contact = excluded.static_contact, "
-              "alternate_number = excluded.alternate_number");
+              "alternate_number = excluded.alternate_number, srtp = excluded.srtp");
   s.bind(1, t).bind(2, a.name).bind(3, a.display).bind(4, a.sip_user).bind(5, a.ha1_md5);
   s.bind(6, a.ha1_sha256).bind(7, a.static_contact).bind(8, a.alternate_number);
+  s.bind(9, std::int64_t{a.srtp ? 1 : 0});
   if (s.step() == SQLITE_DONE) return Status::Ok();
   if (extended_code(cache.db()) == SQLITE_CONSTRAINT_UNIQUE) {
     return Error{"put agent '" + a.name + "': sip user '" + a.sip_user +
@@ -141,15 +142,16 @@ Result<std::vector<Agent>> agents(StatementCache& cache, TenantId t, const std::
   // not turn into a key seek.
   Statement s(cache, only_name != nullptr
                          ? "SELECT name, display, sip_user, ha1_md5, ha1_sha256, static_contact, "
-                           "alternate_number FROM agents WHERE tenant_id = ?1 AND name = ?2"
+                           "alternate_number, srtp FROM agents WHERE tenant_id = ?1 AND name = ?2"
                          : "SELECT name, display, sip_user, ha1_md5, ha1_sha256, static_contact, "
-                           "alternate_number FROM agents WHERE tenant_id = ?1 ORDER BY name");
+                           "alternate_number, srtp FROM agents WHERE tenant_id = ?1 ORDER BY name");
   s.bind(1, t);
   if (only_name != nullptr) s.bind(2, *only_name);
   std::vector<Agent> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
-    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+                   s.int64(7) != 0});
   }
   if (rc != SQLITE_DONE) return s.error("list agents");
   return out;

@@ -55,6 +55,7 @@ struct Agent {
   std::string ha1_sha256;        // 64 hex digits
   std::string static_contact;    // "host:port" of a phone that does not register, or ""
   std::string alternate_number;  // reached through a trunk when the phone is unreachable, or ""
+  bool srtp = false;             // the phone takes SRTP (SDES) only: calls offer RTP/SAVP
   bool operator==(const Agent&) const = default;
 };
 

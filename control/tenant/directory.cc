@@ -65,7 +65,7 @@ Result<std::shared_ptr<const Directory>> Directory::load(store::Store& store) {
     for (store::Agent& a : *agents) {
       d->agents_.push_back({t.id, std::move(a.name), std::move(a.display), std::move(a.sip_user),
                             std::move(a.ha1_md5), std::move(a.ha1_sha256),
-                            std::move(a.static_contact), std::move(a.alternate_number)});
+                            std::move(a.static_contact), std::move(a.alternate_number), a.srtp});
     }
     auto dids = (*scope)->dids();
     if (!dids) return Error{"load directory: tenant '" + t.name + "': " + dids.error().message};

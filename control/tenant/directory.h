@@ -36,6 +36,7 @@ struct DirAgent {
   // ha1_* are lowercase hex of H(sip_user:realm:password), realm = the
   // tenant's sip_domain (control/tenant/digest.h computes the rest).
   std::string name, display, sip_user, ha1_md5, ha1_sha256, static_contact, alternate_number;
+  bool srtp = false;  // the phone takes SRTP only
 };
 
 struct DirDid {

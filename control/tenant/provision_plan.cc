@@ -134,8 +134,9 @@ void read_trunk(Reader& r, const toml::table& t, const std::string& p, store::Tr
 
 void read_agent(Reader& r, const toml::table& t, const std::string& p, const std::string& realm,
                 store::Agent* out) {
-  r.only_keys(t, p,
-              {"name", "display", "sip_user", "password", "static_contact", "alternate_number"});
+  r.only_keys(
+      t, p,
+      {"name", "display", "sip_user", "password", "static_contact", "alternate_number", "srtp"});
   if (const toml::node* n = r.string(t, p, "name", &out->name, true))
     r.check(rules::check_name(out->name), *n, p + ".name");
   if (const toml::node* n = r.string(t, p, "display", &out->display, false))
@@ -151,6 +152,13 @@ void read_agent(Reader& r, const toml::table& t, const std::string& p, const std
     r.check(rules::check_host_port(out->static_contact), *n, p + ".static_contact");
   if (const toml::node* n = r.string(t, p, "alternate_number", &out->alternate_number, false))
     r.check(rules::check_number(out->alternate_number), *n, p + ".alternate_number");
+  if (const toml::node* n = t.get("srtp")) {
+    if (auto v = n->value_exact<bool>()) {
+      out->srtp = *v;
+    } else {
+      r.fail(n->source(), p + ".srtp", "expected true or false");
+    }
+  }
   if (!r.failed()) {
     out->ha1_md5 = ha1(DigestAlgorithm::kMd5, out->sip_user, realm, password);
     out->ha1_sha256 = ha1(DigestAlgorithm::kSha256, out->sip_user, realm, password);

@@ -152,7 +152,8 @@ Status add_rows(store::Store& st, const store::Tenant& t, const Options& o, List
     if (!list) return list.error();
     for (const store::Agent& x : *list) {  // never the digests
       l->rows.push_back({t.name, x.name, or_dash(x.display), x.sip_user + "@" + t.sip_domain,
-                         or_dash(x.static_contact), or_dash(x.alternate_number)});
+                         or_dash(x.static_contact), or_dash(x.alternate_number),
+                         x.srtp ? "yes" : "no"});
       l->json.push_back(Object()
                             .str("tenant", t.name)
                             .str("name", x.name)
@@ -160,6 +161,7 @@ Status add_rows(store::Store& st, const store::Tenant& t, const Options& o, List
                             .str("sip_user", x.sip_user)
                             .str("static_contact", x.static_contact)
                             .str("alternate_number", x.alternate_number)
+                            .raw("srtp", x.srtp ? "true" : "false")
                             .done());
     }
   } else if (o.what == "dids") {
@@ -221,7 +223,7 @@ std::vector<std::string> header_of(const std::string& what) {
   if (what == "tenants") return {"ID", "NAME", "SIP_DOMAIN", "CREATED"};
   if (what == "trunks") return {"TENANT", "NAME", "TRANSPORT", "OUTBOUND", "ALLOW"};
   if (what == "agents")
-    return {"TENANT", "NAME", "DISPLAY", "SIP_USER", "STATIC_CONTACT", "ALTERNATE"};
+    return {"TENANT", "NAME", "DISPLAY", "SIP_USER", "STATIC_CONTACT", "ALTERNATE", "SRTP"};
   if (what == "dids") return {"TENANT", "NUMBER", "LINE_SKILL", "RECORD", "AGENTS"};
   return {"TENANT", "ID",      "STARTED", "ANSWERED",          "ENDED",  "CALLER", "DID", "AGENT",
           "TRUNK",  "OUTCOME", "CAUSE",   "MOS(CALLER/AGENT)", "CALL_ID"};

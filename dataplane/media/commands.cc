@@ -87,8 +87,14 @@ void apply_command(MediaContext& m, const Command& c) {
       break;
     case CommandVerb::kUpdateRemote:
       update_remote(*legs[c.leg], c.legs[c.leg]);
-      // New keys (the peer's answer) re-key; none leaves SRTP as it is.
-      if (!key_srtp(m, *legs[c.leg], c.legs[c.leg].srtp)) net::bump(m.counters->media_srtp_refused);
+      // The leg's SRTP as given: new keys (the peer's answer) re-key, the
+      // same keys change nothing, none turns it off (a new target in plain RTP).
+      if (c.legs[c.leg].srtp.suite == SrtpSuite::kNone) {
+        m.srtp.remove(m.flows.leg_number(*legs[c.leg]));
+        legs[c.leg]->flags = static_cast<std::uint8_t>(legs[c.leg]->flags & ~Leg::kSrtp);
+      } else if (!key_srtp(m, *legs[c.leg], c.legs[c.leg].srtp)) {
+        net::bump(m.counters->media_srtp_refused);
+      }
       break;
     case CommandVerb::kHold:
       set_flag(*legs[c.leg], Leg::kHeld, c.flag != 0);

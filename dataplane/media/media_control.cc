@@ -29,8 +29,7 @@ bool MediaControl::send(const Command& c) {
       if (auto it = legs_.find(c.id); it != legs_.end() && c.leg < 2) {
         it->second[c.leg].remote = c.legs[c.leg].remote;
         it->second[c.leg].telephone_event_pt = c.legs[c.leg].telephone_event_pt;
-        if (c.legs[c.leg].srtp.suite != SrtpSuite::kNone)
-          it->second[c.leg].srtp = c.legs[c.leg].srtp;
+        it->second[c.leg].srtp = c.legs[c.leg].srtp;
       }
       break;
     case CommandVerb::kDelete:

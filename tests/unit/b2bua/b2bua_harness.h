@@ -84,11 +84,13 @@ class FakeRouting : public Routing {
     t.peer.port = it->second.second;
     t.request_uri = "sip:" + std::string(agent) + "@" + it->second.first + ":" +
                     std::to_string(it->second.second);
+    t.srtp = srtp_agents.count(std::string(agent)) != 0;
     out.push_back(t);
     return out;
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
-  std::set<std::string> recorded;  // numbers provisioned with record = true
+  std::set<std::string> recorded;     // numbers provisioned with record = true
+  std::set<std::string> srtp_agents;  // agents whose phones take SRTP only
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};
 };

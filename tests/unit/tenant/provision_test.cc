@@ -29,6 +29,7 @@ sip_domain = "acme.example"
   password = "s3cret-pass"
   static_contact = "198.51.100.20:5070"
   alternate_number = "+81900000001"
+  srtp = true
 
   [[tenants.agents]]
   name = "bob"
@@ -145,8 +146,10 @@ TEST_F(ProvisionTest, GoodFileIsAppliedWithDigestsAndSummary) {
             ha1(DigestAlgorithm::kSha256, "alice", "acme.example", "s3cret-pass"));
   EXPECT_EQ((*alice)->static_contact, "198.51.100.20:5070");
   EXPECT_EQ((*alice)->alternate_number, "+81900000001");
+  EXPECT_TRUE((*alice)->srtp);
   auto bob = (*scope)->agent("bob");
   EXPECT_EQ((*bob)->sip_user, "bob") << "sip_user defaults to the agent's name";
+  EXPECT_FALSE((*bob)->srtp) << "plain RTP unless the phone needs SRTP";
   auto did = (*scope)->did("+81312345678");
   ASSERT_TRUE(did.ok() && did->has_value());
   EXPECT_EQ((*did)->agents, (std::vector<std::string>{"alice", "bob"}));
