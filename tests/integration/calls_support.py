@@ -42,3 +42,40 @@ def wait_for(cond, timeout=10):
             return v
         time.sleep(0.2)
     return cond()
+
+
+BARESIP_CONFIG = """
+poll_method epoll
+sip_listen %(ip)s:%(sip_port)d
+rtp_ports %(rtp_first)d-%(rtp_last)d
+audio_source ausine,440
+ausrc_srate 48000
+auplay_srate %(play_srate)d
+ausrc_channels 2
+auplay_channels %(play_channels)d
+%(player)s
+module_path /usr/lib/baresip/modules
+# Every address here is literal; baresip still wants a resolver configured.
+dns_server 127.0.0.1:53
+module g711.so
+module ausine.so
+module aufile.so
+%(modules)s
+module_app account.so
+module_app menu.so
+"""
+
+
+def baresip_config(ip, sip_port=5072, rtp_ports=(7000, 7019), record_dir=None,
+                   play_srate=48000, play_channels=2, modules=()):
+    """A baresip config: a 440 Hz tone as its microphone. With `record_dir`,
+    the sndfile module writes what it decodes there (dump-*-dec.wav)."""
+    modules = list(modules)
+    extra = ""
+    if record_dir is not None:
+        modules.append("sndfile.so")
+        extra = "snd_path %s" % record_dir
+    return BARESIP_CONFIG % {"ip": ip, "sip_port": sip_port, "rtp_first": rtp_ports[0],
+                             "rtp_last": rtp_ports[1], "player": extra,
+                             "play_srate": play_srate, "play_channels": play_channels,
+                             "modules": "\n".join("module %s" % m for m in modules)}

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from calls_support import SIPP, cdrs, counts, sipp_cmd, wait_for
+from calls_support import SIPP, baresip_config, cdrs, counts, sipp_cmd, wait_for
 from conftest import build_dir
 from testbed import Testbed
 
@@ -209,34 +209,12 @@ def test_unknown_number_is_404_and_unknown_trunk_is_403(calls):
     assert after["calls_refused_trunk"] - before["calls_refused_trunk"] == 1
 
 
-BARESIP_CONFIG = """
-poll_method epoll
-sip_listen %(ip)s:5072
-rtp_ports 7000-7019
-audio_source ausine,440
-ausrc_srate 48000
-auplay_srate 48000
-ausrc_channels 2
-auplay_channels 2
-audio_player aufile,/dev/null
-audio_alert aufile,/dev/null
-module_path /usr/lib/baresip/modules
-# Every address here is literal; baresip still wants a resolver configured.
-dns_server 127.0.0.1:53
-module g711.so
-module ausine.so
-module aufile.so
-module_app account.so
-module_app menu.so
-"""
-
-
 def test_baresip_agent_registers_with_digest_and_takes_a_call(calls):
     tb = calls
     conf = os.path.join(tb.dir, "baresip")
     os.makedirs(conf, exist_ok=True)
     with open(os.path.join(conf, "config"), "w") as f:
-        f.write(BARESIP_CONFIG % {"ip": CAROL})
+        f.write(baresip_config(CAROL))
     with open(os.path.join(conf, "accounts"), "w") as f:
         f.write('<sip:carol@acme.example>;auth_pass=carol-pw-1;outbound="sip:%s:5060";'
                 'regint=300;answermode=auto;audio_codecs=PCMA,PCMU\n' % tb.APP4)

@@ -9,13 +9,12 @@ recording is recovered, verifies, and lacks at most about a second."""
 
 import glob
 import os
-import struct
 import subprocess
 import time
-import wave
 
 import pytest
 
+from audio_support import PCAP, channels, packets_found, pcap_payloads, spoken
 from calls_support import SIPP, counts, sipp_cmd, wait_for
 from conftest import build_dir
 from testbed import Testbed
@@ -23,7 +22,6 @@ from testbed import Testbed
 CARRIER = "198.51.100.10"
 ALICE = "198.51.100.20"
 DID = "+81312345678"
-PCAP = "/usr/share/sip-tester/g711a.pcap"
 
 PROVISION = """
 [[tenants]]
@@ -50,64 +48,6 @@ def rec():
                  sip={"test_responder": False}, extra_peer4=[ALICE], provision=PROVISION,
                  recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}) as tb:
         yield tb
-
-
-def alaw_to_linear(a):
-    """ITU-T G.711 A-law to 16-bit linear."""
-    a ^= 0x55
-    t = (a & 0x0f) << 4
-    seg = (a & 0x70) >> 4
-    if seg == 0:
-        t += 8
-    elif seg == 1:
-        t += 0x108
-    else:
-        t = (t + 0x108) << (seg - 1)
-    return t if a & 0x80 else -t
-
-
-def pcap_payloads(path):
-    """The RTP payloads of a classic pcap of Ethernet/IPv4/UDP/RTP frames."""
-    data = open(path, "rb").read()
-    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
-    off, out = 24, []
-    while off + 16 <= len(data):
-        _, _, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + caplen]
-        off += 16 + caplen
-        ihl = (frame[14] & 0x0f) * 4
-        rtp = frame[14 + ihl + 8:]
-        cc = rtp[0] & 0x0f
-        out.append(rtp[12 + 4 * cc:])
-    return out
-
-
-def channels(wav_path):
-    with wave.open(wav_path) as w:
-        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (2, 2, 8000)
-        raw = w.readframes(w.getnframes())
-    samples = struct.unpack("<%dh" % (len(raw) // 2), raw)
-    return samples[0::2], samples[1::2]
-
-
-def spoken(payloads):
-    """The payloads that are not one repeated code (silence matches anywhere)."""
-    return [p for p in payloads if len(set(p)) > 1]
-
-
-def packets_found(channel, payloads):
-    """How many payloads appear, decoded and whole, in `channel` in the order sent."""
-    hay = struct.pack("<%dh" % len(channel), *channel)
-    pos, found = 0, 0
-    for p in payloads:
-        needle = struct.pack("<%dh" % len(p), *[alaw_to_linear(b) for b in p])
-        at = hay.find(needle, pos)
-        while at != -1 and at % 2:
-            at = hay.find(needle, at + 1)
-        if at != -1:
-            found += 1
-            pos = at + len(needle)
-    return found
 
 
 def recordings(tb):
