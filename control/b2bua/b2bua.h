@@ -66,7 +66,15 @@ struct B2buaConfig {
   X(media_command_failed,"media commands that did not reach every lcore")      \
   X(cdrs_written,        "CDRs handed to the store")                           \
   X(recordings_started,  "answered calls of recorded numbers whose recording started") \
-  X(recordings_failed,   "answered calls of recorded numbers NOT recorded: recorder off or full")
+  X(recordings_failed,   "answered calls of recorded numbers NOT recorded: recorder off or full") \
+  X(streams_measured,    "call legs whose final RTP statistics were measured (packets > 0)") \
+  X(stream_packets,      "RTP packets received on measured legs")              \
+  X(stream_packets_lost, "RTP packets lost on measured legs (RFC 3550 expected - received)") \
+  X(streams_mos_good,    "measured legs with an estimated MOS of 4.0 or more") \
+  X(streams_mos_fair,    "measured legs with an estimated MOS of 3.6 to 4.0") \
+  X(streams_mos_poor,    "measured legs with an estimated MOS below 3.6")     \
+  X(streams_jitter_over_30ms, "measured legs whose interarrival jitter ended above 30 ms") \
+  X(streams_loss_over_1pct,   "measured legs that lost more than 1% of their packets")
 // clang-format on
 
 struct B2buaCounters {
@@ -143,6 +151,7 @@ class B2bua final : public sip::TransactionUser {
   void finish(Call& call);  // writes the CDR and forgets the call
   void update_media(Call& call, Side side, const struct AudioOffer& a);
   void start_recording(Call& call, std::string_view answer_sdp);
+  void count_stream(const store::LegStats& leg);
   void media(const media::Command& c);
   Call* find(std::string_view call_id, Side* side);
   std::string new_tag();

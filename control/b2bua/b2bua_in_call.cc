@@ -305,6 +305,8 @@ void B2bua::finish(Call& call) {
   ++counters_.cdrs_written;
   call.record.cdr.caller_leg = leg_summary(call.record.caller_stats);
   call.record.cdr.agent_leg = leg_summary(call.record.agent_stats);
+  count_stream(call.record.cdr.caller_leg);
+  count_stream(call.record.cdr.agent_leg);
   if (cdrs_) cdrs_(call.record);
   ports_.release(call.carrier.media.local.port);
   ports_.release(call.agent.media.local.port);
@@ -314,6 +316,24 @@ void B2bua::finish(Call& call) {
   std::erase_if(by_invite_tx_, [&](const auto& e) { return e.second == call.id; });
   std::erase_if(relays_, [&](const auto& e) { return e.second.call == call.id; });
   calls_.erase(call.id);  // `call` is gone after this
+}
+
+// The quality of every measured stream, summed for `trunkline stats`
+// (each call's own figures are in its CDR).
+void B2bua::count_stream(const store::LegStats& leg) {
+  if (leg.packets == 0) return;
+  ++counters_.streams_measured;
+  counters_.stream_packets += leg.packets;
+  counters_.stream_packets_lost += leg.lost;
+  if (leg.mos >= 4.0) {
+    ++counters_.streams_mos_good;
+  } else if (leg.mos >= 3.6) {
+    ++counters_.streams_mos_fair;
+  } else {
+    ++counters_.streams_mos_poor;
+  }
+  if (leg.jitter_ms > 30.0) ++counters_.streams_jitter_over_30ms;
+  if (leg.lost * 100 > leg.packets + leg.lost) ++counters_.streams_loss_over_1pct;
 }
 
 void B2bua::on_media_report(const media::Report& r) {

@@ -371,3 +371,52 @@ TEST(B2buaCall, CdrIsWrittenEvenWhenMediaReportsNeverCome) {
 
 }  // namespace
 }  // namespace trunkline::b2bua::testing
+
+namespace trunkline::b2bua::testing {
+namespace {
+
+TEST(B2buaCall, StreamQualityIsSummedForStats) {
+  Harness h;
+  const Sent* inv = ring_alice(h);
+  ASSERT_NE(inv, nullptr);
+  answer(h, inv);
+  media::SessionId id = 0;
+  for (const auto& c : h.media.commands)
+    if (c.verb == media::CommandVerb::kCreate) id = c.id;
+  // The agent hangs up.
+  h.receive(
+      "BYE sip:trunkline@198.51.100.1:5060 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 198.51.100.20:5070;branch=z9hG4bKq1\r\nMax-Forwards: 70\r\nFrom: " +
+          std::string(inv->msg.find(sip::HeaderId::kTo)->value) +
+          ";tag=a1\r\nTo: " + std::string(inv->msg.find(sip::HeaderId::kFrom)->value) +
+          "\r\nCall-ID: " + std::string(inv->msg.call_id()) +
+          "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n",
+      peer("198.51.100.20", 5070));
+  media::Report r;
+  r.kind = media::ReportKind::kFinal;
+  r.id = id;
+  r.leg = 0;  // the caller's stream: clean
+  r.stats.packets = 500;
+  r.stats.jitter_us = 1000;
+  h.b2bua.on_media_report(r);
+  r.leg = 1;  // the agent's: 10% lost, 40 ms of jitter
+  r.stats.packets = 450;
+  r.stats.lost = 50;
+  r.stats.jitter_us = 40000;
+  h.b2bua.on_media_report(r);
+  ASSERT_EQ(h.cdrs.size(), 1u);
+  ASSERT_GE(h.cdrs[0].cdr.caller_leg.mos, 4.0);
+  ASSERT_LT(h.cdrs[0].cdr.agent_leg.mos, 3.6);
+  const B2buaCounters& c = h.b2bua.counters();
+  EXPECT_EQ(c.streams_measured, 2u);
+  EXPECT_EQ(c.stream_packets, 950u);
+  EXPECT_EQ(c.stream_packets_lost, 50u);
+  EXPECT_EQ(c.streams_mos_good, 1u);
+  EXPECT_EQ(c.streams_mos_fair, 0u);
+  EXPECT_EQ(c.streams_mos_poor, 1u);
+  EXPECT_EQ(c.streams_jitter_over_30ms, 1u);
+  EXPECT_EQ(c.streams_loss_over_1pct, 1u);
+}
+
+}  // namespace
+}  // namespace trunkline::b2bua::testing
