@@ -151,6 +151,11 @@ def test_call_from_carrier_to_agent_relays_media_both_ways(calls):
     cdr = rows[0]
     assert cdr["caller"] == "0312340000" and cdr["did"] == DID and cdr["agent"] == "alice"
     assert cdr["caller_leg"]["packets"] >= 200 and cdr["agent_leg"]["packets"] >= 190, cdr
+    # Both streams' quality is in the appliance-wide counters too.
+    final = tb.stats()
+    assert final["calls_streams_measured"] - before["calls_streams_measured"] == 2
+    assert final["calls_streams_mos_good"] - before["calls_streams_mos_good"] == 2, final
+    assert final["calls_stream_packets"] - before["calls_stream_packets"] >= 390
 
 
 def test_rtcp_is_relayed_on_the_odd_port(calls):
