@@ -17,6 +17,13 @@ namespace trunkline::dataplane {
 
 Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
   std::unique_ptr<Dataplane> dp(new Dataplane());
+  // Prompts first: a bad sound file stops start-up before EAL takes the NIC.
+  for (const config::PromptConfig& pc : c.prompts) {
+    auto p = media::load_prompt(pc.id, pc.file);
+    if (!p) return Error{"[[prompts]] id " + std::to_string(pc.id) + ": " + p.error().message};
+    if (Status st = dp->prompts_.add(std::move(*p)); !st) return st.error();
+  }
+  if (!c.prompts.empty()) TL_LOG(kInfo, "prompts_loaded", "prompts=%zu", dp->prompts_.size());
   std::vector<std::string> args = eal_arguments(c);
   std::string line;
   for (const auto& a : args) line += (line.empty() ? "" : " ") + a;
@@ -140,6 +147,9 @@ Status Dataplane::setup_media(const config::Config& c, LcoreContext& ctx) {
   if (int err = 0; !media::srtp_library_init(&err))
     return Error{"libsrtp failed to initialise (srtp_err_status " + std::to_string(err) + ")"};
   m.srtp = media::SrtpTable(2 * m.flows.max_sessions());
+  m.playout = media::Playout(2 * m.flows.max_sessions());
+  m.prompts = &prompts_;
+  m.workers = static_cast<std::uint16_t>(c.worker_lcores.size());
   m.counters = &ctx.counters;
   m.worker = static_cast<std::uint16_t>(ctx.worker);
   m.port_min = c.media_port_min;

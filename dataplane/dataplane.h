@@ -52,6 +52,7 @@ class Dataplane {
   // The recorder fork queue from worker `w` to shard `s`'s recorder worker
   // (null when [recorder] is off or out of range); the recorder drains it.
   RtpForkQueue* fork_queue(unsigned w, unsigned s) const;
+  const media::PromptStore& prompts() const { return prompts_; }
 
  private:
   Dataplane() = default;
@@ -64,6 +65,7 @@ class Dataplane {
   std::vector<std::unique_ptr<media::CommandRing>> media_command_rings_;
   std::vector<std::unique_ptr<media::ReportRing>> media_report_rings_;
   std::vector<std::unique_ptr<RtpForkQueue>> fork_queues_;
+  media::PromptStore prompts_;  // [[prompts]], loaded before the workers start
   std::atomic<bool> quit_{false};
   bool running_ = false;
   bool eal_up_ = false;

@@ -163,7 +163,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
   c.source_path = name;
   r.only_keys(root, "",
               {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
-               "registrar", "recorder", "log"});
+               "registrar", "recorder", "prompts", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -344,6 +344,34 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     r.integer(*t, "recorder", "zstd_level", &g.zstd_level, 1, 19);
     r.integer(*t, "recorder", "fork_queue_depth", &g.fork_queue_depth, 64, 1 << 22);
     r.integer(*t, "recorder", "max_calls", &g.max_calls, 1, 1000000);
+  }
+  if (const toml::node* n = root.get("prompts")) {
+    const toml::array* a = n->as_array();
+    if (a == nullptr) {
+      r.fail(n->source(), "prompts", "expected [[prompts]] tables");
+    } else {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const std::string p = "prompts[" + std::to_string(i) + "]";
+        const toml::table* t = (*a)[i].as_table();
+        if (t == nullptr) {
+          r.fail((*a)[i].source(), p, "expected a table");
+          continue;
+        }
+        r.only_keys(*t, p, {"id", "file"});
+        PromptConfig pc;
+        std::uint32_t id = 0;
+        r.integer(*t, p, "id", &id, 1, 65535);
+        pc.id = static_cast<std::uint16_t>(id);
+        r.string(*t, p, "file", &pc.file);
+        if (!r.failed() && (t->get("id") == nullptr || t->get("file") == nullptr))
+          r.fail(t->source(), p, "needs both id and file");
+        for (const PromptConfig& other : c.prompts)
+          if (!r.failed() && other.id == pc.id)
+            r.fail(t->get("id")->source(), p + ".id",
+                   "id " + std::to_string(id) + " is used twice");
+        c.prompts.push_back(std::move(pc));
+      }
+    }
   }
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});

@@ -96,6 +96,12 @@ struct RecorderSettings {
   std::uint32_t max_calls = 20000;         // recorded calls per recorder worker (one per shard)
 };
 
+// [[prompts]]: sound files the lcores play to waiting callers (playout).
+struct PromptConfig {
+  std::uint16_t id = 0;  // 1..65535, unique
+  std::string file;      // 8 kHz mono WAV: 16-bit PCM, mu-law or A-law
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -126,6 +132,8 @@ struct Config {
   RegistrarSettings registrar;
   // [recorder]
   RecorderSettings recorder;
+  // [[prompts]]
+  std::vector<PromptConfig> prompts;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

@@ -52,6 +52,25 @@ const PortQueue* port_queue(const LcoreContext& ctx, std::uint16_t port) {
   return nullptr;
 }
 
+// Sends the frames queued in `tx`, grouped by output port (usually one or
+// two per lcore), and empties it.
+void flush_media(LcoreContext& ctx, MediaTx& tx) {
+  net::Counters& c = ctx.counters;
+  for (std::uint16_t done = 0; done < tx.n;) {
+    const PortQueue* out = tx.out[done];
+    rte_mbuf* group[kMaxBurst];
+    std::uint16_t ng = 0;
+    for (std::uint16_t i = done; i < tx.n; ++i) {
+      if (tx.out[i] != out) continue;
+      group[ng++] = tx.pkts[i];
+      tx.out[i] = nullptr;
+    }
+    send(out->port, out->queue, group, ng, c.tx_packets, &c.tx_bytes, c.tx_dropped);
+    while (done < tx.n && tx.out[done] == nullptr) ++done;
+  }
+  tx.n = 0;
+}
+
 // RTP/RTCP for the relay (dataplane/media/relay.h): rewritten, given the
 // Ethernet header of its next hop, and queued for the other leg's port; or
 // turned into a probe for that next hop; or dropped (counted by the relay).
@@ -156,19 +175,59 @@ void from_wire(LcoreContext& ctx, const PortQueue& pq, rte_mbuf** pkts, std::uin
   net::bump(c.rx_bytes, bytes);
   send(pq.port, pq.queue, replies, nr, c.tx_packets, &c.tx_bytes, c.tx_dropped);
   send(pq.tap, pq.queue, kernel, nk, c.to_kernel, nullptr, c.to_kernel_dropped);
-  // Media, grouped by output port (usually one or two per lcore).
-  for (std::uint16_t done = 0; done < media_tx.n;) {
-    const PortQueue* out = media_tx.out[done];
-    rte_mbuf* group[kMaxBurst];
-    std::uint16_t ng = 0;
-    for (std::uint16_t i = done; i < media_tx.n; ++i) {
-      if (media_tx.out[i] != out) continue;
-      group[ng++] = media_tx.pkts[i];
-      media_tx.out[i] = nullptr;
+  flush_media(ctx, media_tx);
+}
+
+// Prompts due by now (dataplane/media/playout.h), sent the way relayed media
+// is: SRTP when the leg has it, Ethernet from the next-hop cache.
+void play_due(LcoreContext& ctx) {
+  media::MediaContext& m = ctx.media;
+  net::Counters& c = ctx.counters;
+  MediaTx tx;
+  std::uint8_t scratch[12 + media::kPromptFrame];
+  m.playout.due(ctx.now_ms, [&](std::uint32_t n, media::PlayoutEntry& e) {
+    media::Leg& l = m.flows.leg_at(n);
+    const media::Endpoint& dest = l.has(media::Leg::kLocked) ? l.peer : l.remote;
+    const PortQueue* pq = port_queue(ctx, l.dpdk_port);
+    if (dest.port == 0 || pq == nullptr || l.has(media::Leg::kHeld)) {
+      net::bump(c.media_playout_no_destination);
+      (void)media::Playout::next_packet(e, scratch);  // the prompt's time goes on
+      return false;
     }
-    send(out->port, out->queue, group, ng, c.tx_packets, &c.tx_bytes, c.tx_dropped);
-    while (done < media_tx.n && media_tx.out[done] == nullptr) ++done;
-  }
+    rte_mbuf* mb = rte_pktmbuf_alloc(ctx.pool);
+    if (mb == nullptr) {
+      net::bump(c.media_playout_no_buffer);
+      (void)media::Playout::next_packet(e, scratch);
+      return false;
+    }
+    auto* f = rte_pktmbuf_mtod(mb, std::uint8_t*);
+    const auto room = static_cast<int>(rte_pktmbuf_tailroom(mb));
+    const std::uint16_t off = media::playout_rtp_offset(!l.local.ip.is_v4());
+    int len = 12 + static_cast<int>(media::kPromptFrame);
+    if (!media::Playout::next_packet(e, f + off) ||
+        (l.has(media::Leg::kSrtp) && !m.srtp.protect(n, false, f + off, &len, room - off))) {
+      rte_pktmbuf_free(mb);
+      return false;
+    }
+    net::PacketBuf buf{f,
+                       media::write_udp_headers(l.local, dest, f, static_cast<std::uint16_t>(len)),
+                       static_cast<std::uint16_t>(room)};
+    media::RelayOut out;
+    out.port = l.dpdk_port;
+    out.next_hop = dest.ip;
+    if (media::write_ethernet(m.next_hops, ctx.neighbours, *pq->ifc, out, buf, ctx.now_ms, c) ==
+        media::L2Result::kDrop) {
+      rte_pktmbuf_free(mb);
+      return false;
+    }
+    mb->data_len = mb->pkt_len = buf.len;
+    if (tx.n == kMaxBurst) flush_media(ctx, tx);
+    tx.pkts[tx.n] = mb;
+    tx.out[tx.n++] = pq;
+    net::bump(c.media_playout_packets);
+    return true;
+  });
+  flush_media(ctx, tx);
 }
 
 // Resolves the configured next hops and ages the neighbour table.
@@ -221,6 +280,7 @@ unsigned poll_once(LcoreContext& ctx) {
   const std::uint64_t tsc = rte_get_timer_cycles();
   const std::uint64_t now = tsc * 1000 / rte_get_timer_hz();
   ctx.now_ms = now;
+  ctx.media.now_ms = now;
   const std::uint64_t hz = rte_get_timer_hz();
   ctx.now_us = tsc / hz * 1000000 + tsc % hz * 1000000 / hz;
   // Control's media commands first, so a session created with its call's
@@ -241,6 +301,7 @@ unsigned poll_once(LcoreContext& ctx) {
     total += n;
   }
   if (ctx.sip.shards != 0) total += send_from_control(ctx);
+  if (ctx.media.playout.active() != 0) play_due(ctx);
   if (tsc >= ctx.next_housekeeping_tsc) {
     housekeeping(ctx, now);
     ctx.next_housekeeping_tsc = tsc + rte_get_timer_hz() * kHousekeepingMs / 1000;

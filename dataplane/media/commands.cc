@@ -72,6 +72,26 @@ void set_flag(Leg& l, std::uint8_t flag, bool on) {
   l.flags = static_cast<std::uint8_t>(on ? (l.flags | flag) : (l.flags & ~flag));
 }
 
+void play(MediaContext& m, const Command& c, Leg& l) {
+  if (m.workers != 0 && c.id % m.workers != m.worker) return;  // another lcore's
+  const std::uint32_t n = m.flows.leg_number(l);
+  if (c.prompts[0] == 0 && c.prompts[1] == 0) {
+    m.playout.stop(n);
+    l.playing = 0;
+    return;
+  }
+  const Prompt* first = m.prompts != nullptr ? m.prompts->find(c.prompts[0]) : nullptr;
+  const Prompt* loop = m.prompts != nullptr ? m.prompts->find(c.prompts[1]) : nullptr;
+  if ((c.prompts[0] != 0 && first == nullptr) || (c.prompts[1] != 0 && loop == nullptr) ||
+      (c.payload_type != 0 && c.payload_type != 8) ||
+      !m.playout.start(n, first, loop, c.payload_type, c.id * 2654435761u ^ n, m.now_ms)) {
+    net::bump(m.counters->media_command_rejected);
+    return;
+  }
+  l.playing = 1;
+  net::bump(m.counters->media_playout_started);
+}
+
 }  // namespace
 
 void apply_command(MediaContext& m, const Command& c) {
@@ -105,7 +125,11 @@ void apply_command(MediaContext& m, const Command& c) {
         l->recording = c.flag != 0 ? c.recording : 0;
       }
       break;
+    case CommandVerb::kPlay:
+      play(m, c, *legs[c.leg]);
+      break;
     case CommandVerb::kDelete:
+      for (Leg* l : legs) m.playout.stop(m.flows.leg_number(*l));
       for (std::uint8_t k = 0; k < 2; ++k) {
         Report r = report(m, ReportKind::kFinal, c.id, k);
         r.addr = legs[k]->has(Leg::kLocked) ? legs[k]->peer : legs[k]->remote;

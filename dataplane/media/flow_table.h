@@ -35,9 +35,10 @@ struct alignas(64) Leg {
   std::uint16_t dpdk_port = 0;
   std::uint16_t rtcp_port = 0;  // the locked peer's RTCP source port (0: not heard; port + 1)
   std::uint8_t flags = 0;  // kInUse | kV6 | kLatch | kLocked | kCandidate | kHeld | kRecord | kSrtp
-  std::uint8_t heard = 0;       // packets from the candidate while unlocked (latch window)
+  std::uint8_t heard = 0;  // packets from the candidate while unlocked (latch window)
   std::uint8_t telephone_event_pt = 0;
   std::uint8_t owner_shard = 0;
+  std::uint8_t playing = 0;  // 1: the lcore plays a prompt towards this leg's peer (playout.h)
   // Line 1: what the leg received.
   SessionId id = 0;
   std::uint32_t recording = 0;  // the recorder's handle while kRecord is set
@@ -128,6 +129,7 @@ class FlowTable {
       __builtin_prefetch(&index_[static_cast<std::uint32_t>(hash) & index_mask_]);
   }
   Leg& other(Leg& l) { return legs_[(&l - legs_) ^ 1]; }
+  Leg& leg_at(std::uint32_t number) { return legs_[number]; }
   std::uint8_t leg_index(const Leg& l) const { return static_cast<std::uint8_t>((&l - legs_) & 1); }
   // The leg's place in the table (0 .. 2 * max_sessions - 1): side tables' index.
   std::uint32_t leg_number(const Leg& l) const { return static_cast<std::uint32_t>(&l - legs_); }

@@ -7,6 +7,8 @@
 
 #include "dataplane/media/flow_table.h"
 #include "dataplane/media/next_hop_cache.h"
+#include "dataplane/media/playout.h"
+#include "dataplane/media/prompt.h"
 #include "dataplane/media/rings.h"
 #include "dataplane/media/srtp_table.h"
 #include "dataplane/net/counters.h"
@@ -24,7 +26,11 @@ inline constexpr unsigned kCommandsPerPoll = 32;
 
 struct MediaContext {
   FlowTable flows;
-  SrtpTable srtp;  // 2 * flows.max_sessions() legs; empty: SRTP legs are refused
+  SrtpTable srtp;   // 2 * flows.max_sessions() legs; empty: SRTP legs are refused
+  Playout playout;  // 2 * flows.max_sessions() legs; empty: nothing is played
+  const PromptStore* prompts = nullptr;  // shared, read-only
+  std::uint16_t workers = 1;             // kPlay runs on the lcore with worker == id % workers
+  std::uint64_t now_ms = 0;              // the lcore loop's clock, for playout
   NextHopCache next_hops;
   net::Counters* counters = nullptr;
   std::uint16_t worker = 0;    // stamped on every report

@@ -37,6 +37,7 @@ bool MediaControl::send(const Command& c) {
       break;
     case CommandVerb::kHold:
     case CommandVerb::kRecord:
+    case CommandVerb::kPlay:
       break;
   }
   return true;

@@ -60,6 +60,8 @@ enum class CommandVerb : std::uint8_t {
   kRecord,        // fork copies of both directions to the recorder (flag 1, handle
                   // `recording`) or stop (0)
   kDelete,        // remove; every lcore answers with a kFinal report per leg
+  kPlay,          // the owner lcore plays prompts[0] once then prompts[1] in a loop towards
+                  // leg `leg`'s peer (playout.h); both 0: stop
 };
 
 struct Command {
@@ -68,7 +70,9 @@ struct Command {
   std::uint8_t flag = 0;
   std::uint8_t owner_shard = 0;  // control shard the reports go to
   SessionId id = 0;
-  std::uint32_t recording = 0;  // kRecord: the owner shard's recorder handle
+  std::uint32_t recording = 0;        // kRecord: the owner shard's recorder handle
+  std::uint16_t prompts[2] = {0, 0};  // kPlay: announcement, then music (0: none)
+  std::uint8_t payload_type = 0;      // kPlay: 0 PCMU or 8 PCMA
   LegSpec legs[2];
 };
 

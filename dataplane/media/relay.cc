@@ -260,8 +260,13 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
     }
   }
 
-  // 4. The other leg.
-  const Leg& tx = m.flows.other(*rx);
+  // 4. The other leg. Real media towards it ends any prompt it was hearing.
+  Leg& tx = m.flows.other(*rx);
+  if (tx.playing != 0 && !rtcp) {
+    m.playout.stop(m.flows.leg_number(tx));
+    tx.playing = 0;
+    net::bump(c.media_playout_stopped_by_media);
+  }
   if (tx.has(Leg::kHeld)) return drop(c.media_held_dropped);
   if (tx.has(Leg::kV6) != ipv6) return drop(c.media_family_mismatch);
   const bool locked = tx.has(Leg::kLocked);

@@ -179,6 +179,25 @@ TEST(Config, RecorderSettings) {
   }
 }
 
+TEST(Config, Prompts) {
+  auto c = load_string(std::string(kMinimal) +
+                           "[[prompts]]\nid = 1\nfile = \"/p/welcome.wav\"\n"
+                           "[[prompts]]\nid = 2\nfile = \"/p/music.wav\"\n",
+                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->prompts.size(), 2u);
+  EXPECT_EQ(c->prompts[1].id, 2);
+  EXPECT_EQ(c->prompts[1].file, "/p/music.wav");
+  for (const char* bad :
+       {"[[prompts]]\nid = 0\nfile = \"/a\"\n",
+        "[[prompts]]\nid = 1\nfile = \"/a\"\n[[prompts]]\nid = 1\nfile = \"/b\"\n",
+        "[[prompts]]\nid = 1\n", "[[prompts]]\nid = 1\nfile = \"/a\"\nloop = true\n"}) {
+    auto e = load_string(std::string(kMinimal) + bad, "t.toml");
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_NE(e.error().message.find("prompt"), std::string::npos) << e.error().message;
+  }
+}
+
 TEST(Config, SyntaxErrorHasPosition) {
   auto c = load_string("[eal\n", "t.toml");
   ASSERT_FALSE(c.ok());
