@@ -82,6 +82,20 @@ struct RegistrarSettings {
   std::vector<std::string> digest_algorithms{"SHA-256", "MD5"};
 };
 
+// [nas]: mirrored recording storage, retention, compliance (docs/compliance.md).
+struct NasConfig {
+  // Mirror roots (absolute paths, two or more). Empty: no NAS; sealed
+  // recordings stay in the spool.
+  std::vector<std::string> mirrors;
+  std::uint32_t write_deadline_ms = 30000;  // a mirror slower than this per file goes down
+  std::uint32_t probe_interval_s = 10;      // how often a down mirror is probed
+  std::uint32_t scrub_interval_s = 86400;   // scheduled scrub; 0: off
+  std::uint32_t retention_default_days = 90;
+  std::uint32_t termination_grace_days = 30;  // files of a terminated tenant removed after
+  std::string key_dir;                        // tenant KEKs; "": $TRUNKLINE_KEY_DIR
+  std::string master_key_file;                // "": $TRUNKLINE_MASTER_KEY_FILE
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -110,6 +124,8 @@ struct Config {
   // [calls], [registrar]
   CallsConfig calls;
   RegistrarSettings registrar;
+  // [nas]
+  NasConfig nas;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };
