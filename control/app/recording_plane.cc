@@ -23,7 +23,8 @@ class RecordingPlane::ShardRecorder final : public b2bua::CallRecorder {
 };
 
 Result<std::unique_ptr<RecordingPlane>> RecordingPlane::start(const config::Config& c,
-                                                              const dataplane::Dataplane& dp) {
+                                                              const dataplane::Dataplane& dp,
+                                                              store::SqliteStore& store) {
   const config::RecorderSettings& rs = c.recorder;
   if (!rs.enabled) return std::unique_ptr<RecordingPlane>();
   std::unique_ptr<RecordingPlane> plane(new RecordingPlane());
@@ -53,6 +54,20 @@ Result<std::unique_ptr<RecordingPlane>> RecordingPlane::start(const config::Conf
   plane->recovered_ = rep.recovered.size();
   plane->recovery_failed_ = rep.failed.size();
 
+  if (!c.nas.mirrors.empty()) {
+    auto mirrors = nas::MirrorSet::open(c.nas.mirrors);
+    if (!mirrors) return Error{"nas: " + mirrors.error().message};
+    plane->mirrors_ = std::move(*mirrors);
+    plane->index_ = std::make_unique<store::RecordingIndex>(store);
+    nas::PublisherOptions po;
+    po.spool_dir = c.spool_dir;
+    po.write_deadline_ms = c.nas.write_deadline_ms;
+    po.probe_interval_ms = std::int64_t{c.nas.probe_interval_s} * 1000;
+    po.scrub_interval_ms = std::int64_t{c.nas.scrub_interval_s} * 1000;
+    plane->publisher_ = std::make_unique<nas::Publisher>(*plane->mirrors_, *plane->index_, po);
+    plane->publisher_->start();  // first publishes what the spool holds (recovered files too)
+  }
+
   recorder::RecorderConfig wc;
   wc.spool_dir = c.spool_dir;
   wc.flush_interval_us = std::int64_t{rs.flush_interval_ms} * 1000;
@@ -70,9 +85,13 @@ Result<std::unique_ptr<RecordingPlane>> RecordingPlane::start(const config::Conf
                      " to shard " + std::to_string(s)};
       (*w)->attach_rtp_queue(*q);
     }
-    (*w)->on_sealed([](const std::filesystem::path& path, const recorder::CallDetails& d) {
+    nas::Publisher* publisher = plane->publisher_.get();
+    (*w)->on_sealed([publisher](const std::filesystem::path& path, const recorder::CallDetails& d,
+                                std::int64_t start_us, std::int64_t end_us) {
       TL_LOG(kInfo, "recording_sealed", "tenant=%s recording=%s call_id=%s path=%s",
              d.tenant_id.c_str(), d.recording_id.c_str(), d.call_id.c_str(), path.c_str());
+      // A refusal (queue full) leaves the file in the spool for the next start.
+      if (publisher != nullptr) (void)publisher->submit(path, d, start_us / 1000, end_us / 1000);
     });
     plane->recorders_.push_back(std::make_unique<ShardRecorder>(**w));
     plane->workers_.push_back(std::move(*w));
@@ -97,6 +116,7 @@ void RecordingPlane::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  if (publisher_) publisher_->stop();
 }
 
 void RecordingPlane::add_rows(stats::Snapshot& s) const {
@@ -152,6 +172,44 @@ void RecordingPlane::add_rows(stats::Snapshot& s) const {
                     "unfinished spool files that could not be recovered (left in place)",
                     {},
                     recovery_failed_});
+  if (publisher_) add_nas_rows(s);
+}
+
+void RecordingPlane::add_nas_rows(stats::Snapshot& s) const {
+  const nas::PublisherCounters& p = publisher_->counters();
+  const nas::ReplicatorCounters& r = publisher_->replicator_counters();
+  const auto v = [](const std::atomic<std::uint64_t>& a) {
+    return a.load(std::memory_order_relaxed);
+  };
+  auto row = [&s](const char* name, const char* help, std::uint64_t value) {
+    s.rows.push_back({name, help, {}, value});
+  };
+  row("nas_submitted", "sealed recordings handed to the NAS publisher", v(p.submitted));
+  row("nas_queue_full", "hand-overs refused (kept in the spool for the next start)",
+      v(p.queue_full));
+  row("nas_bad_submissions", "hand-overs refused: not a store tenant ID", v(p.bad_submissions));
+  row("nas_picked_up", "sealed files found in the spool at start", v(p.picked_up));
+  row("nas_publish_errors", "publications that failed", v(p.publish_errors));
+  row("nas_scrubs", "scheduled scrubs run", v(p.scrubs));
+  row("nas_published", "recordings verified on every mirror", v(r.published));
+  row("nas_degraded", "recordings a mirror lacks (kept in the spool)", v(r.degraded));
+  row("nas_spool_freed", "spool copies removed after publishing", v(r.spool_freed));
+  row("nas_spool_mismatch", "spool files differing from their index row", v(r.spool_mismatch));
+  row("nas_index_errors", "recording index (store) failures", v(r.index_errors));
+  row("nas_resync_copies", "copies made by resync", v(r.resync_copies));
+  row("nas_no_good_source", "resyncs that found no copy matching the index", v(r.no_good_source));
+  row("nas_copies_lost", "copies recorded ok but found missing", v(r.copies_lost));
+  std::uint64_t up = 0, failures = 0, down = 0;
+  for (std::size_t i = 0; i < mirrors_->size(); ++i) {
+    const nas::Mirror& m = mirrors_->at(i);
+    up += m.up() ? 1 : 0;
+    failures += v(m.counters().copy_failures);
+    down += v(m.counters().went_down);
+  }
+  row("nas_mirrors", "mirrors configured", mirrors_->size());
+  row("nas_mirrors_up", "mirrors up now (gauge)", up);
+  row("nas_copy_failures", "copies that failed on some mirror", failures);
+  row("nas_mirror_went_down", "times a mirror was marked down", down);
 }
 
 }  // namespace trunkline::app

@@ -3,7 +3,10 @@
 // CallRecorder it is given); every worker lcore forks the RTP of shard s's
 // recorded calls into its own queue towards that worker (Dataplane::
 // fork_queue). On start, recordings a crash left unfinished in the spool are
-// sealed as truncated-but-valid ones before new calls are taken.
+// sealed as truncated-but-valid ones before new calls are taken. With
+// [nas] mirrors, every sealed recording goes to the NAS publisher
+// (nas/mirror/publisher.h), which also picks up what an earlier run left in
+// the spool.
 #pragma once
 
 #include <atomic>
@@ -15,7 +18,11 @@
 #include "control/b2bua/call_recorder.h"
 #include "control/config/config.h"
 #include "control/stats/snapshot.h"
+#include "control/store/recording_index.h"
+#include "control/store/sqlite_store.h"
 #include "dataplane/dataplane.h"
+#include "nas/mirror/mirror_set.h"
+#include "nas/mirror/publisher.h"
 #include "recorder/crypto/file_key_provider.h"
 #include "recorder/worker/recorder_worker.h"
 
@@ -25,22 +32,28 @@ class RecordingPlane {
  public:
   // Null (and no error) when [recorder] enabled is false.
   static Result<std::unique_ptr<RecordingPlane>> start(const config::Config& c,
-                                                       const dataplane::Dataplane& dp);
+                                                       const dataplane::Dataplane& dp,
+                                                       store::SqliteStore& store);
   ~RecordingPlane();
   RecordingPlane(const RecordingPlane&) = delete;
   RecordingPlane& operator=(const RecordingPlane&) = delete;
 
   b2bua::CallRecorder* recorder(unsigned shard);
   void add_rows(stats::Snapshot& s) const;
-  // Stops the workers; each seals every recording it holds. Idempotent.
-  // Call after the shards (the command producers) have stopped.
+  // Stops the workers (each seals every recording it holds and hands it to
+  // the NAS), then the publisher. Idempotent. Call after the shards (the
+  // command producers) have stopped.
   void stop();
 
  private:
   class ShardRecorder;
   RecordingPlane() = default;
+  void add_nas_rows(stats::Snapshot& s) const;
 
   std::unique_ptr<recorder::FileKeyProvider> keys_;
+  std::unique_ptr<nas::MirrorSet> mirrors_;  // null: no [nas] mirrors
+  std::unique_ptr<store::RecordingIndex> index_;
+  std::unique_ptr<nas::Publisher> publisher_;
   std::vector<std::unique_ptr<recorder::RecorderWorker>> workers_;
   std::vector<std::unique_ptr<ShardRecorder>> recorders_;
   std::vector<std::thread> threads_;

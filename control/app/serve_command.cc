@@ -271,7 +271,7 @@ int run_serve(int argc, char** argv) {
     return 1;
   }
   start_call_plane(c, **st, calls);
-  auto recording = RecordingPlane::start(c, **dp);
+  auto recording = RecordingPlane::start(c, **dp, **st);
   if (!recording) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", recording.error().message.c_str());
     (*dp)->stop();

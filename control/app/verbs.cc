@@ -2,10 +2,13 @@
 
 #include "control/acd/simulate_command.h"
 #include "control/app/serve_command.h"
+#include "control/audit/audit_verify_command.h"
 #include "control/sip/lint_command.h"
 #include "control/stats/stats_command.h"
 #include "control/tenant/provision_command.h"
 #include "control/tenant/show_command.h"
+#include "control/tenant/store_backup_command.h"
+#include "nas/nas_commands.h"
 #include "recorder/tools/recording_commands.h"
 
 namespace trunkline::app {
@@ -26,6 +29,31 @@ const Verb* verbs() {
        recorder::recording_export_main},
       {"provision", tenant::kProvisionUsage, tenant::kProvisionSummary, tenant::provision_command},
       {"show", tenant::kShowUsage, tenant::kShowSummary, tenant::show_command},
+      {"recordings search", nas::kRecordingsSearchUsage, nas::kRecordingsSearchSummary,
+       nas::recordings_search_command},
+      {"recordings export", nas::kRecordingsExportUsage, nas::kRecordingsExportSummary,
+       nas::recordings_export_command},
+      {"recordings verify", nas::kRecordingsVerifyUsage, nas::kRecordingsVerifySummary,
+       nas::recordings_verify_command},
+      {"recordings hold", nas::kRecordingsHoldUsage, nas::kRecordingsHoldSummary,
+       nas::recordings_hold_command},
+      {"recordings release", nas::kRecordingsHoldUsage, nas::kRecordingsReleaseSummary,
+       nas::recordings_release_command},
+      {"recordings erase", nas::kRecordingsEraseUsage, nas::kRecordingsEraseSummary,
+       nas::recordings_erase_command},
+      {"recordings retention", nas::kRecordingsRetentionUsage, nas::kRecordingsRetentionSummary,
+       nas::recordings_retention_command},
+      {"tenant terminate", nas::kTenantTerminateUsage, nas::kTenantTerminateSummary,
+       nas::tenant_terminate_command},
+      {"nas scrub", nas::kNasScrubUsage, nas::kNasScrubSummary, nas::nas_scrub_command},
+      {"nas resync", nas::kNasResyncUsage, nas::kNasResyncSummary, nas::nas_resync_command},
+      {"nas sweep", nas::kNasSweepUsage, nas::kNasSweepSummary, nas::nas_sweep_command},
+      {"store backup", tenant::kStoreBackupUsage, tenant::kStoreBackupSummary,
+       tenant::store_backup_command},
+      {"store restore", tenant::kStoreRestoreUsage, tenant::kStoreRestoreSummary,
+       tenant::store_restore_command},
+      {"audit verify", audit::kAuditVerifyUsage, audit::kAuditVerifySummary,
+       audit::audit_verify_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };

@@ -235,7 +235,9 @@ void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
     return;
   }
   auto details = std::make_shared<recorder::CallDetails>();
-  details->tenant_id = call.route.tenant_name;
+  // The store's tenant ID, in decimal: names the tenant's key, spool and
+  // mirror directories and its rows in the recording index (nas/).
+  details->tenant_id = std::to_string(call.route.tenant);
   details->recording_id = recorder::recording_id_to_hex(*id);
   details->call_id = call.carrier.dialog.call_id;
   details->caller_number = call.record.cdr.caller;

@@ -19,7 +19,7 @@ struct InboundRoute {
   int refuse_code = 0;  // 0: route the call; else answer this (403 trunk, 404 number)
   std::string refuse_reason;
   std::int64_t tenant = 0;
-  std::string tenant_name;  // also the recordings' tenant ID ([A-Za-z0-9._-]{1,64})
+  std::string tenant_name;  // for logs and people; recordings use `tenant`
   std::string trunk;
   std::string did;
   std::string line_skill;

@@ -157,13 +157,37 @@ void read_port(Reader& r, const toml::table& t, const std::string& prefix, PortC
   r.integer(t, prefix, "mtu", &p->mtu, 576, 9000);
 }
 
+void read_nas(Reader& r, const toml::table& t, NasConfig* n) {
+  r.only_keys(t, "nas",
+              {"mirrors", "write_deadline_ms", "probe_interval_s", "scrub_interval_s",
+               "retention_default_days", "termination_grace_days"});
+  r.strings(t, "nas", "mirrors", [&](const std::string& v, const toml::node& node) {
+    if (v.empty() || v.front() != '/') {
+      r.fail(node.source(), "nas.mirrors", "'" + v + "' is not an absolute path");
+    } else if (std::find(n->mirrors.begin(), n->mirrors.end(), v) != n->mirrors.end()) {
+      r.fail(node.source(), "nas.mirrors", "'" + v + "' is listed twice");
+    } else {
+      n->mirrors.push_back(v);
+    }
+  });
+  if (!r.failed() && t.get("mirrors") != nullptr && n->mirrors.size() < 2) {
+    r.fail(t.get("mirrors")->source(), "nas.mirrors",
+           "needs at least two mirrors (" + std::to_string(n->mirrors.size()) + " given)");
+  }
+  r.integer(t, "nas", "write_deadline_ms", &n->write_deadline_ms, 100, 3'600'000);
+  r.integer(t, "nas", "probe_interval_s", &n->probe_interval_s, 1, 3600);
+  r.integer(t, "nas", "scrub_interval_s", &n->scrub_interval_s, 0, 31 * 86400);
+  r.integer(t, "nas", "retention_default_days", &n->retention_default_days, 1, 36500);
+  r.integer(t, "nas", "termination_grace_days", &n->termination_grace_days, 0, 30);
+}
+
 Result<Config> read(const toml::table& root, const std::string& name) {
   Reader r(name);
   Config c;
   c.source_path = name;
   r.only_keys(root, "",
               {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
-               "registrar", "recorder", "prompts", "log"});
+               "registrar", "recorder", "prompts", "nas", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -373,6 +397,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
       }
     }
   }
+  if (const toml::table* t = r.table(root, "", "nas")) read_nas(r, *t, &c.nas);
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});
     if (const toml::node* n = t->get("level")) {

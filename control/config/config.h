@@ -102,6 +102,19 @@ struct PromptConfig {
   std::string file;      // 8 kHz mono WAV: 16-bit PCM, mu-law or A-law
 };
 
+// [nas]: mirrored recording storage, retention, compliance (docs/compliance.md).
+struct NasConfig {
+  // Mirror roots (absolute paths, two or more). Empty: no NAS; sealed
+  // recordings stay in the spool.
+  std::vector<std::string> mirrors;
+  std::uint32_t write_deadline_ms = 30000;  // a mirror slower than this per file goes down
+  std::uint32_t probe_interval_s = 10;      // how often a down mirror is probed
+  std::uint32_t scrub_interval_s = 86400;   // scheduled scrub; 0: off
+  std::uint32_t retention_default_days = 90;
+  std::uint32_t termination_grace_days = 30;  // files of a terminated tenant removed after
+  // (Keys: [recorder] key_dir and master_key_file, one set for the appliance.)
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -134,6 +147,8 @@ struct Config {
   RecorderSettings recorder;
   // [[prompts]]
   std::vector<PromptConfig> prompts;
+  // [nas]
+  NasConfig nas;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

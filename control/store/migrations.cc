@@ -123,6 +123,78 @@ CREATE INDEX cdrs_started ON cdrs (tenant_id, started_at_ms);
      R"sql(
 ALTER TABLE agents ADD COLUMN srtp INTEGER NOT NULL DEFAULT 0 CHECK (srtp IN (0, 1));
 )sql"},
+    {5, "recording index, mirror copies, tenant retention, audit log",
+     R"sql(
+-- One row per recording accepted from the recorder (nas/). Times are Unix
+-- milliseconds (UTC); sha256 is the lowercase hex digest of the whole file,
+-- the checksum every mirror copy is compared with. Rows are never deleted:
+-- an erased or shredded recording keeps its row (state) as evidence.
+CREATE TABLE recordings (
+  tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  recording_id  TEXT NOT NULL CHECK (length(recording_id) = 32 AND
+                                     recording_id NOT GLOB '*[^0-9a-f]*'),
+  call_id       TEXT NOT NULL DEFAULT '',
+  caller_number TEXT NOT NULL DEFAULT '',
+  did           TEXT NOT NULL DEFAULT '',
+  agent         TEXT NOT NULL DEFAULT '',
+  skill         TEXT NOT NULL DEFAULT '',
+  codec         TEXT NOT NULL DEFAULT '',
+  started_at_ms INTEGER NOT NULL DEFAULT 0,
+  ended_at_ms   INTEGER NOT NULL DEFAULT 0,
+  bytes         INTEGER NOT NULL CHECK (bytes >= 0),
+  sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
+  state         TEXT NOT NULL CHECK (state IN ('spooled', 'published', 'degraded',
+                                               'erased', 'expired', 'shredded')),
+  legal_hold    INTEGER NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
+  truncated     INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
+  indexed_at_ms INTEGER NOT NULL,
+  deleted_at_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, recording_id)
+) WITHOUT ROWID;
+CREATE INDEX recordings_started ON recordings (tenant_id, started_at_ms);
+CREATE INDEX recordings_call ON recordings (tenant_id, call_id);
+CREATE INDEX recordings_state ON recordings (state);
+
+-- Where each recording is held: one row per (recording, mirror name).
+CREATE TABLE recording_copies (
+  tenant_id      INTEGER NOT NULL,
+  recording_id   TEXT NOT NULL,
+  mirror         TEXT NOT NULL CHECK (length(mirror) BETWEEN 1 AND 4096),
+  state          TEXT NOT NULL CHECK (state IN ('ok', 'missing', 'bad', 'deleted')),
+  verified_at_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, recording_id, mirror),
+  FOREIGN KEY (tenant_id, recording_id) REFERENCES recordings (tenant_id, recording_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- Per-tenant retention; no row = the appliance default, no hold.
+CREATE TABLE tenant_retention (
+  tenant_id        INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  retention_days   INTEGER CHECK (retention_days IS NULL OR retention_days >= 1),
+  legal_hold       INTEGER NOT NULL DEFAULT 0 CHECK (legal_hold IN (0, 1)),
+  terminated_at_ms INTEGER NOT NULL DEFAULT 0
+);
+
+-- Append-only, hash-chained (control/audit/). tenant_id NULL: an appliance
+-- action. No foreign key: the trail outlives what it names.
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at_ms     INTEGER NOT NULL,
+  tenant_id INTEGER,
+  actor     TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  result    TEXT NOT NULL,
+  source    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+  hash      TEXT NOT NULL CHECK (length(hash) = 64)
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
 };
 
 }  // namespace

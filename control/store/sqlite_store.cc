@@ -227,6 +227,11 @@ int SqliteStore::schema_version() {
   return static_cast<int>(s.int64(0));
 }
 
+Status SqliteStore::with_connection(const std::function<Status(StatementCache&)>& body) {
+  Lock lock(mu_);
+  return body(*cache_);
+}
+
 std::string SqliteStore::journal_mode() {
   Lock lock(mu_);
   Statement s(db_, "PRAGMA journal_mode");

@@ -46,6 +46,11 @@ class SqliteStore final : public Store {
   Result<std::optional<TenantId>> did_owner(const std::string& number) override;
   Status transaction(const std::function<Status()>& body) override;
 
+  // Runs `body` on the connection's statement cache under the store's mutex
+  // (inside the current transaction() when called from its body). For the
+  // store's other SQLite modules: recording_index.cc, audit_log.cc.
+  Status with_connection(const std::function<Status(StatementCache&)>& body);
+
   // "wal", "delete", ...: for tests and `trunkline stats`.
   std::string journal_mode();
 

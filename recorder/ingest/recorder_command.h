@@ -19,7 +19,8 @@ struct CallDetails {
   std::string tenant_id;     // [A-Za-z0-9._-]{1,64}
   std::string recording_id;  // 32 lowercase hex digits (see NewRecordingId)
   std::string call_id;
-  std::string caller_number;  // personal data: only ever stored encrypted
+  std::string caller_number;  // personal data: encrypted in the file; the recording index keeps it
+                              // for search
   std::string did;
   std::string skill;
   std::string agent;

@@ -4,9 +4,34 @@
 
 #include "recorder/format/wav_writer.h"
 #include "recorder/tools/recording_commands.h"
+#include "recorder/tools/recording_export.h"
 #include "recorder/tools/recording_options.h"
 
 namespace trunkline::recorder {
+
+Result<ExportSummary> export_to_wav(const std::filesystem::path& file, KeyProvider& keys,
+                                    const VerifyExpectations& expect,
+                                    const std::filesystem::path& out, bool* invalid) {
+  *invalid = false;
+  // First pass: verify everything before any decrypted audio leaves the process.
+  const VerifyReport check = verify_recording(file, keys, expect);
+  if (!check.valid()) {
+    *invalid = true;
+    return Error{file.string() + " does not verify: " + check.first_failure()};
+  }
+  // Second pass: decrypt into OUT.part, checked again as it goes (the file
+  // could change between passes); renamed into place only if it all holds.
+  WavWriter wav(out);
+  if (Status st = wav.open(); !st) return st.error();
+  const VerifyReport second = verify_recording(file, keys, expect, &wav);
+  if (!second.valid()) {
+    wav.abandon();
+    *invalid = true;
+    return Error{file.string() + " changed while exporting: " + second.first_failure()};
+  }
+  if (Status st = wav.finish(); !st) return st.error();
+  return ExportSummary{second.frames, second.trailer && second.trailer->recovered};
+}
 
 int recording_export_main(int argc, char** argv) {
   auto options = parse_recording_options(argc, argv, /*with_out=*/true);
@@ -26,35 +51,15 @@ int recording_export_main(int argc, char** argv) {
     return 2;
   }
   const VerifyExpectations expect = expectations_for(*options, **keys);
-  // First pass: verify everything before any decrypted audio leaves the process.
-  const VerifyReport check = verify_recording(options->file, **keys, expect);
-  if (!check.valid()) {
-    std::fprintf(stderr, "recording export: %s does not verify: %s\n", options->file.c_str(),
-                 check.first_failure().c_str());
-    return 1;
-  }
-  // Second pass: decrypt into OUT.part, checked again as it goes (the file
-  // could change between passes); renamed into place only if it all holds.
-  WavWriter wav(options->out);
-  if (Status st = wav.open(); !st) {
-    std::fprintf(stderr, "recording export: %s\n", st.error().message.c_str());
-    return 2;
-  }
-  const VerifyReport second = verify_recording(options->file, **keys, expect, &wav);
-  if (!second.valid()) {
-    wav.abandon();
-    std::fprintf(stderr, "recording export: %s changed while exporting: %s\n",
-                 options->file.c_str(), second.first_failure().c_str());
-    return 1;
-  }
-  if (Status st = wav.finish(); !st) {
-    std::fprintf(stderr, "recording export: %s\n", st.error().message.c_str());
-    return 2;
+  bool invalid = false;
+  auto done = export_to_wav(options->file, **keys, expect, options->out, &invalid);
+  if (!done) {
+    std::fprintf(stderr, "recording export: %s\n", done.error().message.c_str());
+    return invalid ? 1 : 2;
   }
   std::printf("exported %s -> %s (%lld ms, stereo 8 kHz 16-bit: left caller, right agent%s)\n",
-              options->file.c_str(), options->out.c_str(),
-              static_cast<long long>(second.frames / 8),
-              second.trailer && second.trailer->recovered ? "; recovered after a crash" : "");
+              options->file.c_str(), options->out.c_str(), static_cast<long long>(done->frames / 8),
+              done->recovered ? "; recovered after a crash" : "");
   return 0;
 }
 

@@ -54,6 +54,7 @@ class CallRecording {
   void resume(std::int64_t at_us) { pauses_.resume(std::max(frame_at(at_us), sealed_upto_)); }
   void stop(std::int64_t at_us);
   bool stopping() const { return end_frame_.has_value(); }
+  std::int64_t start_us() const { return start_us_; }
   std::int64_t stop_us() const { return stop_us_; }
 
   // Seals everything up to the playout point of `now_us` (or the end, once

@@ -316,7 +316,7 @@ void RecorderWorker::finalize(RecordingHandle handle, CallRecording& call) {
     return;  // stays a .part file: recovery seals it on the next start
   }
   bump(counters_.recordings_sealed);
-  if (on_sealed_) on_sealed_(*path, call.details());
+  if (on_sealed_) on_sealed_(*path, call.details(), call.start_us(), call.stop_us());
 }
 
 void RecorderWorker::seal_all(std::int64_t now_us) {

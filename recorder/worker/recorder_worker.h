@@ -48,8 +48,10 @@ struct RecorderWorkerCounters {
 };
 
 // Called on the worker thread when a recording is sealed under its final name.
+// `start_us`/`end_us`: the recording's start and stop (UNIX-epoch µs).
 using SealedCallback =
-    std::function<void(const std::filesystem::path& path, const CallDetails& details)>;
+    std::function<void(const std::filesystem::path& path, const CallDetails& details,
+                       std::int64_t start_us, std::int64_t end_us)>;
 
 Status validate_config(const RecorderConfig& config);
 

@@ -8,6 +8,7 @@ killed with SIGKILL in the middle of a recorded call: after the restart the
 recording is recovered, verifies, and lacks at most about a second."""
 
 import glob
+import json
 import os
 import subprocess
 import time
@@ -46,12 +47,26 @@ sip_domain = "acme.example"
 def rec():
     with Testbed(build_dir(), name="tlr%d" % (os.getpid() % 10000), capture=True,
                  sip={"test_responder": False}, extra_peer4=[ALICE], provision=PROVISION,
-                 recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}) as tb:
+                 recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}, nas=True) as tb:
         yield tb
 
 
-def recordings(tb):
-    return sorted(glob.glob(os.path.join(tb.spool, "acme", "*.tlrec")))
+def tenant_id(tb, name="acme"):
+    r = subprocess.run([tb.binary, "show", "tenants", "--json", "--store", tb.store_path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return str([t["id"] for t in json.loads(r.stdout) if t["name"] == name][0])
+
+
+def recordings(tb, root=None):
+    """Sealed recordings of tenant acme: on mirror A (or under `root`)."""
+    return sorted(glob.glob(os.path.join(root or tb.mirrors[0], tenant_id(tb), "**", "*.tlrec"),
+                            recursive=True))
+
+
+def cli(tb, *args):
+    return subprocess.run([tb.binary, *args, "--config", tb.config_path], capture_output=True,
+                          text=True)
 
 
 def verify(tb, path):
@@ -95,8 +110,15 @@ def test_recorded_call_is_sealed_verified_and_exports_what_was_said(rec):
     assert after["dataplane_media_fork_dropped"] == 0
     assert after["recorder_packets"] - before["recorder_packets"] == forked
 
+    # The NAS published it to both mirrors, verified, and freed the spool.
+    assert wait_for(lambda: tb.stats()["nas_published"] > before["nas_published"], 15), \
+        tb.log()[-3000:]
     files = recordings(tb)
     assert len(files) == 1, files
+    copy_b = files[0].replace(tb.mirrors[0], tb.mirrors[1], 1)
+    assert open(files[0], "rb").read() == open(copy_b, "rb").read()
+    assert not glob.glob(os.path.join(tb.spool, "*", "*.tlrec*")), os.listdir(tb.spool)
+    rec_id = os.path.basename(files[0])[:-len(".tlrec")]
     v = verify(tb, files[0])
     assert v.returncode == 0, v.stdout + v.stderr
     assert "did = " + DID in v.stdout and "agent = alice" in v.stdout, v.stdout
@@ -115,6 +137,19 @@ def test_recorded_call_is_sealed_verified_and_exports_what_was_said(rec):
     sox = subprocess.run(["soxi", "-D", out], capture_output=True, text=True)
     assert sox.returncode == 0 and 7.0 <= float(sox.stdout) <= 12.0, sox.stdout + sox.stderr
 
+    # Compliance finds it by number, exports it by ID (verified first), and
+    # every search and export is in the hash-chained audit log.
+    found = cli(tb, "recordings", "search", "--tenant", "acme", "--did", DID, "--json",
+                "--actor", "auditor-1")
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert rec_id in found.stdout and "published" in found.stdout, found.stdout
+    again = os.path.join(tb.dir, "again.wav")
+    ex = cli(tb, "recordings", "export", rec_id, "--tenant", "acme", "--out", again)
+    assert ex.returncode == 0, ex.stdout + ex.stderr
+    assert open(again, "rb").read() == open(out, "rb").read()
+    audit = cli(tb, "audit", "verify")
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+
 
 def test_sigkill_during_a_recorded_call_loses_at_most_about_a_second(rec):
     tb = rec
@@ -132,13 +167,15 @@ def test_sigkill_during_a_recorded_call_loses_at_most_about_a_second(rec):
         p.kill()
         p.communicate(timeout=30)
     assert not (set(recordings(tb)) - done_before), "nothing sealed before the restart"
-    assert glob.glob(os.path.join(tb.spool, "acme", "*.part")), os.listdir(tb.spool)
+    assert glob.glob(os.path.join(tb.spool, tenant_id(tb), "*.part")), os.listdir(tb.spool)
 
     tb.start()
     s = tb.stats()
     assert s["recorder_recovered_at_start"] == 1, tb.log()[-3000:]
     assert s["recorder_recovery_failed_at_start"] == 0
     assert "event=recording_recovered" in tb.log()
+    # Recovered, then published from the spool like any other recording.
+    assert wait_for(lambda: set(recordings(tb)) - done_before, 15), tb.log()[-3000:]
     new = sorted(set(recordings(tb)) - done_before)
     assert len(new) == 1, new
     v = verify(tb, new[0])

@@ -29,7 +29,7 @@ class Testbed:
 
     def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False,
                  sip=None, extra_peer4=(), provision=None, media=None, extra_config="",
-                 recorder=None):
+                 recorder=None, nas=False):
         self.build_dir = os.path.abspath(build_dir)
         self.binary = os.path.join(self.build_dir, "trunkline")
         tag = name or "tl%d" % (os.getpid() % 100000)
@@ -53,6 +53,8 @@ class Testbed:
         # [recorder] keys (a dict, maybe empty) to record calls, with a master
         # key and key directory made here; None: recording off.
         self.recorder = recorder
+        # Two NAS mirrors (plain directories here) for the recordings.
+        self.nas = nas
         self.capture = capture
         self.dir = tempfile.mkdtemp(prefix="trunkline-%s-" % tag)
         self.config_path = os.path.join(self.dir, "trunkline.toml")
@@ -145,6 +147,7 @@ store = "{self.dir}/trunkline.db"
 control_socket = "{self.socket}"
 spool = "{self.dir}/spool"
 {self.recorder_config()}
+{self.nas_config()}
 {self.extra_config}
 """
 
@@ -159,6 +162,15 @@ spool = "{self.dir}/spool"
     @property
     def master_key(self):
         return os.path.join(self.dir, "master.key")
+
+    @property
+    def mirrors(self):
+        return [os.path.join(self.dir, "mirror-a"), os.path.join(self.dir, "mirror-b")]
+
+    def nas_config(self):
+        if not self.nas:
+            return ""
+        return "[nas]\nmirrors = %s\nprobe_interval_s = 1\n" % json.dumps(self.mirrors)
 
     def recorder_config(self):
         if self.recorder is None:
@@ -180,6 +192,9 @@ spool = "{self.dir}/spool"
             with open(path, "w") as f:
                 f.write(self.provision)
             self._run([self.binary, "provision", path, "--store", self.store_path])
+        if self.nas:
+            for m in self.mirrors:
+                os.makedirs(m, exist_ok=True)
         if self.recorder is not None and not os.path.exists(self.master_key):
             self._run([self.binary, "recording", "master-key", self.master_key])
         if self.capture and self._capture_proc is None:

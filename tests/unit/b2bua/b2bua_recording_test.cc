@@ -72,7 +72,7 @@ TEST(B2buaRecording, ARecordedNumberIsRecordedFromTheAnswerToTheEnd) {
 
   ASSERT_EQ(rec.started.size(), 1u);
   const recorder::CallDetails& d = rec.started[0].first;
-  EXPECT_EQ(d.tenant_id, "acme");
+  EXPECT_EQ(d.tenant_id, "7") << "the store's tenant ID";
   EXPECT_EQ(d.call_id, "carrier-call-1");
   EXPECT_EQ(d.caller_number, "0312340000");
   EXPECT_EQ(d.did, "+81312345678");

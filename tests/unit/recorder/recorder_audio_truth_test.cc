@@ -47,7 +47,8 @@ class RecorderAudioTruthTest : public ::testing::Test {
     RecorderWorker worker(config, *keys_);
     RtpQueue& queue = worker.add_rtp_producer();
     std::filesystem::path sealed;
-    worker.on_sealed([&](const std::filesystem::path& p, const CallDetails&) { sealed = p; });
+    worker.on_sealed([&](const std::filesystem::path& p, const CallDetails&, std::int64_t,
+                         std::int64_t) { sealed = p; });
     auto details = std::make_shared<CallDetails>();
     details->tenant_id = "acme";
     details->recording_id = recording_id_to_hex(*new_recording_id());

@@ -152,7 +152,8 @@ std::filesystem::path record_test_call(const KeySetup& setup, KeyProvider& keys,
   RecorderWorker worker(config, keys);
   RtpQueue& queue = worker.add_rtp_producer();
   std::filesystem::path sealed;
-  worker.on_sealed([&](const std::filesystem::path& p, const CallDetails&) { sealed = p; });
+  worker.on_sealed([&](const std::filesystem::path& p, const CallDetails&, std::int64_t,
+                       std::int64_t) { sealed = p; });
 
   auto details = std::make_shared<CallDetails>();
   details->tenant_id = tenant;

@@ -42,8 +42,11 @@ TEST_F(RecorderWorkerTest, OneWorkerKeepsManyCallsOfManyTenantsApart) {
   RecorderWorker worker(config_, *keys_);
   RtpQueue& queue = worker.add_rtp_producer();
   std::map<std::string, std::filesystem::path> sealed;
-  worker.on_sealed(
-      [&](const std::filesystem::path& p, const CallDetails& d) { sealed[d.call_id] = p; });
+  worker.on_sealed([&](const std::filesystem::path& p, const CallDetails& d, std::int64_t start_us,
+                       std::int64_t end_us) {
+    sealed[d.call_id] = p;
+    EXPECT_LT(start_us, end_us);
+  });
   std::vector<RtpRecord> packets;
   std::vector<RecordingHandle> handles;
   for (int c = 0; c < 6; ++c) {
@@ -133,8 +136,8 @@ TEST_F(RecorderWorkerTest, ShutdownSealsEveryRecordingAsComplete) {
   RecorderWorker worker(config_, *keys_);
   RtpQueue& queue = worker.add_rtp_producer();
   std::vector<std::filesystem::path> sealed;
-  worker.on_sealed(
-      [&](const std::filesystem::path& p, const CallDetails&) { sealed.push_back(p); });
+  worker.on_sealed([&](const std::filesystem::path& p, const CallDetails&, std::int64_t,
+                       std::int64_t) { sealed.push_back(p); });
   auto h = worker.start_recording(call("acme", "drain"), kStart);
   testing::LegSpec leg{Leg::kAgent, 8, 0x99, 1, 1, 1.0, {{1000, 0, 1, 8000}}};
   testing::drive(worker, queue, testing::make_leg(*h, kStart, leg, {}), kStart, kStart + 700'000);
@@ -152,7 +155,8 @@ TEST_F(RecorderWorkerTest, RunsOnItsOwnThreadWithTheWallClock) {
   RtpQueue& queue = worker.add_rtp_producer();
   std::atomic<bool> stop{false};
   std::atomic<int> sealed{0};
-  worker.on_sealed([&](const std::filesystem::path&, const CallDetails&) { ++sealed; });
+  worker.on_sealed([&](const std::filesystem::path&, const CallDetails&, std::int64_t,
+                       std::int64_t) { ++sealed; });
   std::thread t([&] { worker.run(stop); });
   const auto now = [] {
     return std::chrono::duration_cast<std::chrono::microseconds>(
