@@ -3,29 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/json_string.h"
+
 namespace trunkline::stats {
-
-namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string format_text(const Snapshot& s) {
   std::size_t name_w = 7;
@@ -62,8 +42,8 @@ std::string format_json(const Snapshot& s) {
   out += "],\"counters\":[";
   for (std::size_t i = 0; i < s.rows.size(); ++i) {
     const Row& r = s.rows[i];
-    out += std::string(i ? "," : "") + "{\"name\":" + json_string(r.name) +
-           ",\"help\":" + json_string(r.help) + ",\"total\":" + std::to_string(r.total);
+    out += std::string(i ? "," : "") + "{\"name\":" + json_quote(r.name) +
+           ",\"help\":" + json_quote(r.help) + ",\"total\":" + std::to_string(r.total);
     if (!r.per_lcore.empty()) {
       out += ",\"per_lcore\":{";
       for (std::size_t l = 0; l < s.lcores.size(); ++l) {

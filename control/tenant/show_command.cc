@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json_string.h"
 #include "control/tenant/cli_store.h"
 
 namespace trunkline::tenant {
@@ -23,41 +24,9 @@ struct Listing {
   std::vector<std::string> json;
 };
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string json_strings(const std::vector<std::string>& list) {
   std::string out = "[";
-  for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + quote(list[i]);
+  for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + json_quote(list[i]);
   return out + "]";
 }
 
@@ -78,9 +47,9 @@ std::string fixed(double v, int digits) {
 // Builds one JSON object from "key", value pairs (values serialised).
 class Object {
  public:
-  Object& str(const char* key, std::string_view v) { return raw(key, quote(v)); }
+  Object& str(const char* key, std::string_view v) { return raw(key, json_quote(v)); }
   Object& raw(const char* key, const std::string& v) {
-    body_ += (body_.empty() ? "" : ",") + quote(key) + ":" + v;
+    body_ += (body_.empty() ? "" : ",") + json_quote(key) + ":" + v;
     return *this;
   }
   std::string done() const { return "{" + body_ + "}"; }
@@ -206,7 +175,7 @@ Status add_rows(store::Store& st, const store::Tenant& t, const Options& o, List
               .str("agent", c.agent)
               .str("trunk", c.trunk)
               .str("started_at", format_utc_ms(c.started_at_ms))
-              .raw("answered_at", c.answered_at_ms ? quote(answered) : std::string("null"))
+              .raw("answered_at", c.answered_at_ms ? json_quote(answered) : std::string("null"))
               .str("ended_at", format_utc_ms(c.ended_at_ms))
               .str("outcome", store::to_string(c.outcome))
               .raw("cause_code", std::to_string(c.cause_code))

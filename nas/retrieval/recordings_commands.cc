@@ -8,6 +8,7 @@
 #include <ctime>
 #include <string>
 
+#include "common/json_string.h"
 #include "nas/nas_cli.h"
 #include "nas/nas_commands.h"
 #include "nas/retrieval/time_arg.h"
@@ -27,23 +28,6 @@ std::string iso(std::int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 // Parses the verb's arguments: NasArgs plus `extra(flag, value)` for the
@@ -191,15 +175,15 @@ int recordings_search_command(int argc, char** argv) {
     for (std::size_t i = 0; i < rows->size(); ++i) {
       const IndexedRecording& r = (*rows)[i];
       out += (i ? "," : "");
-      out += "{\"recording_id\":" + json_string(r.recording_id) +
+      out += "{\"recording_id\":" + json_quote(r.recording_id) +
              ",\"tenant_id\":" + std::to_string(r.tenant_id) +
-             ",\"call_id\":" + json_string(r.call_id) +
-             ",\"caller\":" + json_string(r.caller_number) + ",\"did\":" + json_string(r.did) +
-             ",\"agent\":" + json_string(r.agent) + ",\"skill\":" + json_string(r.skill) +
+             ",\"call_id\":" + json_quote(r.call_id) +
+             ",\"caller\":" + json_quote(r.caller_number) + ",\"did\":" + json_quote(r.did) +
+             ",\"agent\":" + json_quote(r.agent) + ",\"skill\":" + json_quote(r.skill) +
              ",\"started_at_ms\":" + std::to_string(r.started_at_ms) +
              ",\"ended_at_ms\":" + std::to_string(r.ended_at_ms) +
-             ",\"bytes\":" + std::to_string(r.bytes) + ",\"sha256\":" + json_string(r.sha256) +
-             ",\"state\":" + json_string(store::to_string(r.state)) +
+             ",\"bytes\":" + std::to_string(r.bytes) + ",\"sha256\":" + json_quote(r.sha256) +
+             ",\"state\":" + json_quote(store::to_string(r.state)) +
              ",\"legal_hold\":" + (r.legal_hold ? "true" : "false") + "}";
     }
     std::printf("%s]\n", out.c_str());

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "common/json_string.h"
 #include "common/log.h"
 
 namespace trunkline::nas {
@@ -71,23 +72,6 @@ Result<ScrubReport> scrub(Replicator& replicator, const Clock& clock) {
 namespace {
 
 // Minimal JSON string escaping for our own text (paths and error messages).
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string format_report(const ScrubReport& r, bool json) {
@@ -110,10 +94,10 @@ std::string format_report(const ScrubReport& r, bool json) {
       const ScrubFinding& f = r.findings[i];
       out += (i ? "," : "");
       out += "{\"tenant\":" + std::to_string(f.tenant_id) +
-             ",\"recording\":" + quoted(f.recording_id) + ",\"mirror\":" + quoted(f.mirror) +
-             ",\"problem\":" + quoted(f.problem) +
+             ",\"recording\":" + json_quote(f.recording_id) +
+             ",\"mirror\":" + json_quote(f.mirror) + ",\"problem\":" + json_quote(f.problem) +
              ",\"repaired\":" + (f.repaired ? "true" : "false") +
-             ",\"detail\":" + quoted(f.detail) + "}";
+             ",\"detail\":" + json_quote(f.detail) + "}";
     }
     return out + "]}\n";
   }

@@ -1,6 +1,7 @@
 """Helpers shared by the call tests: sipp command lines in the peer
 namespace, sipp's result counts, the CDRs of a tenant, and polling."""
 
+import contextlib
 import json
 import os
 import re
@@ -79,3 +80,21 @@ def baresip_config(ip, sip_port=5072, rtp_ports=(7000, 7019), record_dir=None,
                              "rtp_last": rtp_ports[1], "player": extra,
                              "play_srate": play_srate, "play_channels": play_channels,
                              "modules": "\n".join("module %s" % m for m in modules)}
+
+
+@contextlib.contextmanager
+def baresip_running(tb, conf):
+    """baresip with config directory `conf` in the peer namespace, its output
+    in TESTBED_DIR/baresip.log; stopped (SIGTERM, then SIGKILL) on leaving."""
+    with open(os.path.join(tb.dir, "baresip.log"), "w") as log:
+        phone = tb.peer_popen(["baresip", "-4", "-f", conf, "-t", "60"],
+                              stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield phone
+        finally:
+            phone.terminate()
+            try:
+                phone.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                phone.kill()
+                phone.wait()

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from calls_support import SIPP, baresip_config, cdrs, counts, sipp_cmd, wait_for
+from calls_support import (SIPP, baresip_config, baresip_running, cdrs, counts, sipp_cmd,
+                           wait_for)
 from conftest import build_dir
 from testbed import Testbed
 
@@ -224,11 +225,8 @@ def test_baresip_agent_registers_with_digest_and_takes_a_call(calls):
         f.write('<sip:carol@acme.example>;auth_pass=carol-pw-1;outbound="sip:%s:5060";'
                 'regint=300;answermode=auto;audio_codecs=PCMA,PCMU\n' % tb.APP4)
     before = tb.stats()
-    log = open(os.path.join(tb.dir, "baresip.log"), "w")
-    phone = tb.peer_popen(["baresip", "-4", "-f", conf, "-t", "60"], stdin=subprocess.DEVNULL,
-                          stdout=log, stderr=subprocess.STDOUT)
     registered, sipp_out = False, ""
-    try:
+    with baresip_running(tb, conf):
         registered = wait_for(lambda: tb.stats()["registrar_registrations"]
                               > before["registrar_registrations"], 20)
         if registered:
@@ -236,14 +234,6 @@ def test_baresip_agent_registers_with_digest_and_takes_a_call(calls):
                                                      "-s": "+81355555555", "-mp": 6020, "-m": 1,
                                                      tb.APP4 + ":5060": True}), timeout=90)
             sipp_out = r.stdout + r.stderr
-    finally:
-        phone.terminate()
-        try:
-            phone.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            phone.kill()
-            phone.wait()
-        log.close()
     out = open(os.path.join(tb.dir, "baresip.log")).read()
     assert registered, out[-3000:] + tb.log()[-2000:]
     # The phone was challenged first: its credentials are checked as digests.

@@ -6,12 +6,11 @@ appliance and the phone, and plain RTP on the trunk; what baresip decrypts
 and plays is, sample for sample, the carrier's audio."""
 
 import os
-import subprocess
 
 import pytest
 
 from audio_support import PCAP, channels, packets_found, pcap_payloads, spoken
-from calls_support import SIPP, baresip_config, counts, sipp_cmd, wait_for
+from calls_support import SIPP, baresip_config, baresip_running, counts, sipp_cmd, wait_for
 from conftest import build_dir
 from testbed import Testbed
 
@@ -64,25 +63,13 @@ def test_srtp_phone_decrypts_the_carriers_plain_audio(srtp_bed):
         f.write('<sip:dave@acme.example>;auth_pass=dave-pw-12;outbound="sip:%s:5060";'
                 'regint=300;answermode=auto;audio_codecs=PCMA;mediaenc=srtp-mand\n' % tb.APP4)
     before = tb.stats()
-    log = open(os.path.join(tb.dir, "baresip.log"), "w")
-    phone = tb.peer_popen(["baresip", "-4", "-f", conf, "-t", "60"], stdin=subprocess.DEVNULL,
-                          stdout=log, stderr=subprocess.STDOUT)
-    out = ""
-    try:
+    with baresip_running(tb, conf):
         assert wait_for(lambda: tb.stats()["registrar_registrations"]
                         > before["registrar_registrations"], 20), tb.log()[-2000:]
         r = tb.peer(sipp_cmd(tb, CARRIER, 5069, {"-sf": os.path.join(SIPP, "carrier_call.xml"),
                                                  "-s": DID, "-mp": 6030, "-m": 1,
                                                  tb.APP4 + ":5060": True}), timeout=90)
         out = r.stdout + r.stderr
-    finally:
-        phone.terminate()
-        try:
-            phone.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            phone.kill()
-            phone.wait()
-        log.close()
     phone_log = open(os.path.join(tb.dir, "baresip.log")).read()
     assert counts(out) == (1, 0), out[-3000:] + phone_log[-3000:] + tb.log()[-3000:]
 
