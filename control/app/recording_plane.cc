@@ -64,6 +64,11 @@ Result<std::unique_ptr<RecordingPlane>> RecordingPlane::start(const config::Conf
     po.write_deadline_ms = c.nas.write_deadline_ms;
     po.probe_interval_ms = std::int64_t{c.nas.probe_interval_s} * 1000;
     po.scrub_interval_ms = std::int64_t{c.nas.scrub_interval_s} * 1000;
+    po.sweep_interval_ms = std::int64_t{c.nas.sweep_interval_s} * 1000;
+    po.retention.default_days = c.nas.retention_default_days;
+    po.retention.termination_grace_days = c.nas.termination_grace_days;
+    plane->audit_ = std::make_unique<audit::AuditLog>(store);
+    po.audit = plane->audit_.get();
     plane->publisher_ = std::make_unique<nas::Publisher>(*plane->mirrors_, *plane->index_, po);
     plane->publisher_->start();  // first publishes what the spool holds (recovered files too)
   }
@@ -191,6 +196,10 @@ void RecordingPlane::add_nas_rows(stats::Snapshot& s) const {
   row("nas_picked_up", "sealed files found in the spool at start", v(p.picked_up));
   row("nas_publish_errors", "publications that failed", v(p.publish_errors));
   row("nas_scrubs", "scheduled scrubs run", v(p.scrubs));
+  row("nas_sweeps", "scheduled retention sweeps run", v(p.sweeps));
+  row("nas_swept_deletions", "recordings deleted by scheduled sweeps (audited)",
+      v(p.swept_deletions));
+  row("nas_sweep_errors", "scheduled sweeps that failed", v(p.sweep_errors));
   row("nas_published", "recordings verified on every mirror", v(r.published));
   row("nas_degraded", "recordings a mirror lacks (kept in the spool)", v(r.degraded));
   row("nas_spool_freed", "spool copies removed after publishing", v(r.spool_freed));

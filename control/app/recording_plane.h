@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "control/audit/audit_log.h"
 #include "control/b2bua/call_recorder.h"
 #include "control/config/config.h"
 #include "control/stats/snapshot.h"
@@ -53,6 +54,7 @@ class RecordingPlane {
   std::unique_ptr<recorder::FileKeyProvider> keys_;
   std::unique_ptr<nas::MirrorSet> mirrors_;  // null: no [nas] mirrors
   std::unique_ptr<store::RecordingIndex> index_;
+  std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<nas::Publisher> publisher_;
   std::vector<std::unique_ptr<recorder::RecorderWorker>> workers_;
   std::vector<std::unique_ptr<ShardRecorder>> recorders_;

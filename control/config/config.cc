@@ -160,7 +160,7 @@ void read_port(Reader& r, const toml::table& t, const std::string& prefix, PortC
 void read_nas(Reader& r, const toml::table& t, NasConfig* n) {
   r.only_keys(t, "nas",
               {"mirrors", "write_deadline_ms", "probe_interval_s", "scrub_interval_s",
-               "retention_default_days", "termination_grace_days"});
+               "sweep_interval_s", "retention_default_days", "termination_grace_days"});
   r.strings(t, "nas", "mirrors", [&](const std::string& v, const toml::node& node) {
     if (v.empty() || v.front() != '/') {
       r.fail(node.source(), "nas.mirrors", "'" + v + "' is not an absolute path");
@@ -177,6 +177,7 @@ void read_nas(Reader& r, const toml::table& t, NasConfig* n) {
   r.integer(t, "nas", "write_deadline_ms", &n->write_deadline_ms, 100, 3'600'000);
   r.integer(t, "nas", "probe_interval_s", &n->probe_interval_s, 1, 3600);
   r.integer(t, "nas", "scrub_interval_s", &n->scrub_interval_s, 0, 31 * 86400);
+  r.integer(t, "nas", "sweep_interval_s", &n->sweep_interval_s, 0, 86400);
   r.integer(t, "nas", "retention_default_days", &n->retention_default_days, 1, 36500);
   r.integer(t, "nas", "termination_grace_days", &n->termination_grace_days, 0, 30);
 }

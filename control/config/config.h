@@ -110,6 +110,7 @@ struct NasConfig {
   std::uint32_t write_deadline_ms = 30000;  // a mirror slower than this per file goes down
   std::uint32_t probe_interval_s = 10;      // how often a down mirror is probed
   std::uint32_t scrub_interval_s = 86400;   // scheduled scrub; 0: off
+  std::uint32_t sweep_interval_s = 3600;    // scheduled retention sweep; 0: off
   std::uint32_t retention_default_days = 90;
   std::uint32_t termination_grace_days = 30;  // files of a terminated tenant removed after
   // (Keys: [recorder] key_dir and master_key_file, one set for the appliance.)

@@ -122,6 +122,8 @@ void Publisher::run() {
   std::int64_t next_probe = clock_() + options_.probe_interval_ms;
   std::int64_t next_scrub =
       options_.scrub_interval_ms > 0 ? clock_() + options_.scrub_interval_ms : INT64_MAX;
+  const bool sweeping = options_.sweep_interval_ms > 0 && options_.audit != nullptr;
+  std::int64_t next_sweep = sweeping ? clock_() + options_.sweep_interval_ms : INT64_MAX;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     cv_.wait_for(lock,
@@ -143,7 +145,7 @@ void Publisher::run() {
       busy_ = false;
     }
     const std::int64_t now = clock_();
-    if (now >= next_probe || now >= next_scrub) {
+    if (now >= next_probe || now >= next_scrub || now >= next_sweep) {
       busy_ = true;
       lock.unlock();
       if (now >= next_probe) {
@@ -164,12 +166,37 @@ void Publisher::run() {
         }
         next_scrub = now + options_.scrub_interval_ms;
       }
+      if (now >= next_sweep) {
+        sweep_now();
+        next_sweep = now + options_.sweep_interval_ms;
+      }
       lock.lock();
       busy_ = false;
     }
     if (queue_.empty()) idle_cv_.notify_all();
   }
   idle_cv_.notify_all();
+}
+
+// On the publisher's thread, so the replicator is never used by two threads.
+void Publisher::sweep_now() {
+  RetentionSweeper sweeper(replicator_, *options_.audit, options_.retention, clock_);
+  auto report = sweeper.sweep();
+  counters_.sweeps.fetch_add(1, std::memory_order_relaxed);
+  if (!report) {
+    counters_.sweep_errors.fetch_add(1, std::memory_order_relaxed);
+    TL_LOG(kError, "nas_sweep_failed", "reason=\"%s\"", report.error().message.c_str());
+    return;
+  }
+  const std::uint64_t deleted = report->expired + report->purged + report->finished;
+  counters_.swept_deletions.fetch_add(deleted, std::memory_order_relaxed);
+  if (deleted != 0 || report->incomplete != 0)
+    TL_LOG(kInfo, "nas_sweep", "expired=%llu purged=%llu finished=%llu held=%llu incomplete=%llu",
+           static_cast<unsigned long long>(report->expired),
+           static_cast<unsigned long long>(report->purged),
+           static_cast<unsigned long long>(report->finished),
+           static_cast<unsigned long long>(report->held),
+           static_cast<unsigned long long>(report->incomplete));
 }
 
 }  // namespace trunkline::nas

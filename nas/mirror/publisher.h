@@ -19,6 +19,7 @@
 #include "control/store/recording_index.h"
 #include "nas/clock.h"
 #include "nas/mirror/replicator.h"
+#include "nas/retention/retention_sweeper.h"
 #include "recorder/ingest/recorder_command.h"
 
 namespace trunkline::nas {
@@ -29,6 +30,11 @@ struct PublisherOptions {
   std::int64_t write_deadline_ms = 30'000;  // a mirror slower than this per file goes down
   std::int64_t probe_interval_ms = 10'000;  // how often down mirrors are probed
   std::int64_t scrub_interval_ms = 0;       // scheduled scrub; 0: off
+  // Scheduled retention sweep (expiry, shredded tenants' files, deletions a
+  // down mirror held up), audited in `audit`; 0 or no audit log: off.
+  std::int64_t sweep_interval_ms = 0;
+  RetentionPolicy retention;
+  audit::AuditLog* audit = nullptr;
 };
 
 // Names as `trunkline stats` prints them: nas_<field>.
@@ -39,6 +45,9 @@ struct PublisherCounters {
   std::atomic<std::uint64_t> picked_up{0};        // found in the spool at start
   std::atomic<std::uint64_t> publish_errors{0};
   std::atomic<std::uint64_t> scrubs{0};
+  std::atomic<std::uint64_t> sweeps{0};
+  std::atomic<std::uint64_t> swept_deletions{0};  // files deleted by scheduled sweeps
+  std::atomic<std::uint64_t> sweep_errors{0};
 };
 
 // The index row for a sealed recording, from what the recorder knew.
@@ -84,6 +93,7 @@ class Publisher {
   // Probes down mirrors; recovers those that return (and all when
   // `recheck_all`, at start), resyncs the others.
   void probe_and_resync(bool recheck_all);
+  void sweep_now();
 
   Replicator replicator_;
   PublisherOptions options_;

@@ -4,6 +4,11 @@
 // in the audit log.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "nas/mirror/publisher.h"
 #include "nas/nas_commands.h"
 #include "nas/retention/retention_sweeper.h"
 #include "recorder/format/recording_verifier.h"
@@ -231,6 +236,41 @@ TEST_F(NasRetentionTest, RetentionVerbsWorkFromTheCommandLine) {
   auto sweep = testing::run_command(nas_sweep_command, args({"--json"}));
   EXPECT_EQ(sweep.code, 0) << sweep.err;
   EXPECT_NE(sweep.out.find("\"examined\":"), std::string::npos) << sweep.out;
+}
+
+}  // namespace
+}  // namespace trunkline::nas
+
+namespace trunkline::nas {
+namespace {
+
+// The daemon's publisher thread runs the retention sweep on its own.
+TEST_F(NasRetentionTest, PublisherRunsTheScheduledSweep) {
+  const store::IndexedRecording old = publish(env_.acme, 41);
+  PublisherOptions opts;
+  opts.spool_dir = env_.keys->spool_dir;
+  opts.probe_interval_ms = 5;
+  opts.sweep_interval_ms = 1;
+  opts.audit = env_.audit.get();
+  // 91 days after the recording: past the default 90.
+  std::atomic<std::int64_t> now{old.started_at_ms + 91 * kDayMs};
+  Publisher publisher(*mirrors_, *env_.index, opts, [&now] { return now.load(); });
+  publisher.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (publisher.counters().sweeps.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    now += 1000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  publisher.stop();
+  ASSERT_GE(publisher.counters().sweeps.load(), 1u);
+  EXPECT_EQ(publisher.counters().sweep_errors.load(), 0u);
+  EXPECT_TRUE(gone(old));
+  EXPECT_EQ(state(old), RecordingState::kExpired);
+  EXPECT_EQ(publisher.counters().swept_deletions.load(), 1u);
+  bool audited = false;
+  for (const std::string& a : audit_actions())
+    audited = audited || a.find(old.recording_id) != std::string::npos;
+  EXPECT_TRUE(audited);
 }
 
 }  // namespace
