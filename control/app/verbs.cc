@@ -7,7 +7,7 @@
 #include "control/stats/stats_command.h"
 #include "control/tenant/provision_command.h"
 #include "control/tenant/show_command.h"
-#include "control/tenant/store_backup_command.h"
+#include "nas/backup/store_backup_command.h"
 #include "nas/nas_commands.h"
 #include "recorder/tools/recording_commands.h"
 
@@ -48,10 +48,9 @@ const Verb* verbs() {
       {"nas scrub", nas::kNasScrubUsage, nas::kNasScrubSummary, nas::nas_scrub_command},
       {"nas resync", nas::kNasResyncUsage, nas::kNasResyncSummary, nas::nas_resync_command},
       {"nas sweep", nas::kNasSweepUsage, nas::kNasSweepSummary, nas::nas_sweep_command},
-      {"store backup", tenant::kStoreBackupUsage, tenant::kStoreBackupSummary,
-       tenant::store_backup_command},
-      {"store restore", tenant::kStoreRestoreUsage, tenant::kStoreRestoreSummary,
-       tenant::store_restore_command},
+      {"store backup", nas::kStoreBackupUsage, nas::kStoreBackupSummary, nas::store_backup_command},
+      {"store restore", nas::kStoreRestoreUsage, nas::kStoreRestoreSummary,
+       nas::store_restore_command},
       {"audit verify", audit::kAuditVerifyUsage, audit::kAuditVerifySummary,
        audit::audit_verify_command},
       // Verbs of later areas are listed here, one line each.

@@ -7,8 +7,8 @@
 //   <dir>/trunkline-weekly-YYYYMMDD.db
 //
 // Each backup is written as .part, checked (PRAGMA integrity_check),
-// fsynced and renamed into place. Not encrypted here: put <dir> on an
-// encrypted volume (see docs/operations.md).
+// fsynced and renamed into place. `trunkline store backup --encrypt` then
+// seals it in place (nas/backup/backup_encryption.h).
 #pragma once
 
 #include <cstdint>

@@ -104,6 +104,12 @@ Result<std::unique_ptr<FileKeyProvider>> FileKeyProvider::open(
   return std::unique_ptr<FileKeyProvider>(new FileKeyProvider(key_dir, *master, options));
 }
 
+Result<SecretKey> FileKeyProvider::read_master_key(const std::filesystem::path& path) {
+  auto bytes = read_small_file(path, 256);
+  if (!bytes) return Error{"cannot read master key: " + bytes.error().message};
+  return parse_master_key(std::move(*bytes), path);
+}
+
 Status FileKeyProvider::create_master_key_file(const std::filesystem::path& path) {
   SecretKey key;
   if (!key.randomize()) return Error{"random generator failed"};

@@ -33,6 +33,9 @@ class FileKeyProvider final : public KeyProvider {
                                                        const std::filesystem::path& master_key_file,
                                                        FileKeyProviderOptions options = {});
 
+  // Reads a master key file (32 raw bytes or 64 hex digits).
+  static Result<SecretKey> read_master_key(const std::filesystem::path& path);
+
   // Writes a new random master key (64 hex digits, mode 0600); refuses to
   // overwrite an existing file.
   static Status create_master_key_file(const std::filesystem::path& path);
