@@ -98,6 +98,17 @@ Status NasContext::record(std::optional<store::TenantId> tenant, const std::stri
   return Status::Ok();
 }
 
+Result<NasArgs> parse_shared_options(int argc, char** argv) {
+  NasArgs args;
+  std::string error;
+  for (int i = 0; i < argc && error.empty(); ++i) {
+    if (!args.take(argc, argv, &i, &error))
+      error = "unknown argument '" + std::string(argv[i]) + "'";
+  }
+  if (!error.empty()) return Error{error};
+  return args;
+}
+
 int fail(const char* verb, const std::string& message, int code) {
   std::fprintf(stderr, "trunkline %s: %s\n", verb, message.c_str());
   return code;

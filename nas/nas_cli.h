@@ -20,8 +20,9 @@ namespace trunkline::nas {
 
 struct NasArgs {
   std::string config_path = "/etc/trunkline/trunkline.toml";
-  std::string key_dir;     // --keys: overrides [nas] keys
-  std::string master_key;  // --master-key: overrides [nas] master_key
+  std::string key_dir;     // --keys: overrides $TRUNKLINE_KEY_DIR and [recorder] key_dir
+  std::string master_key;  // --master-key: overrides $TRUNKLINE_MASTER_KEY_FILE and
+                           // [recorder] master_key_file
   std::string actor;       // --actor: who is asking (audit); default $SUDO_USER, $USER
   std::string tenant;      // --tenant: a tenant name or ID
   bool json = false;
@@ -54,5 +55,9 @@ struct NasContext {
 
 // "trunkline <verb>: <message>" to stderr; returns `code`.
 int fail(const char* verb, const std::string& message, int code);
+
+// For verbs that take only the shared options: the options, or an error
+// naming the first argument that is not one.
+Result<NasArgs> parse_shared_options(int argc, char** argv);
 
 }  // namespace trunkline::nas

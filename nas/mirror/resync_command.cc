@@ -7,15 +7,11 @@
 namespace trunkline::nas {
 
 int nas_resync_command(int argc, char** argv) {
-  NasArgs args;
-  std::string error;
-  for (int i = 0; i < argc && error.empty(); ++i) {
-    if (!args.take(argc, argv, &i, &error))
-      error = "unknown argument '" + std::string(argv[i]) + "'";
-  }
-  if (!error.empty()) {
-    return fail("nas resync", error + "\nusage: trunkline nas resync " + kNasResyncUsage, 2);
-  }
+  auto parsed = parse_shared_options(argc, argv);
+  if (!parsed)
+    return fail("nas resync",
+                parsed.error().message + "\nusage: trunkline nas resync " + kNasResyncUsage, 2);
+  const NasArgs& args = *parsed;
   auto ctx = NasContext::open(args);
   if (!ctx) return fail("nas resync", ctx.error().message, 2);
   Replicator& r = *(*ctx)->replicator;

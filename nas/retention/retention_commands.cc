@@ -171,14 +171,10 @@ int tenant_terminate_command(int argc, char** argv) {
 
 int nas_sweep_command(int argc, char** argv) {
   const char* verb = "nas sweep";
-  NasArgs args;
-  std::string error;
-  for (int i = 0; i < argc && error.empty(); ++i) {
-    if (!args.take(argc, argv, &i, &error))
-      error = "unknown argument '" + std::string(argv[i]) + "'";
-  }
-  if (!error.empty())
-    return fail(verb, error + "\nusage: trunkline nas sweep " + kNasSweepUsage, 2);
+  auto parsed = parse_shared_options(argc, argv);
+  if (!parsed)
+    return fail(verb, parsed.error().message + "\nusage: trunkline nas sweep " + kNasSweepUsage, 2);
+  const NasArgs& args = *parsed;
   auto ctx = NasContext::open(args);
   if (!ctx) return fail(verb, ctx.error().message, 2);
   RetentionSweeper sweeper(*(*ctx)->replicator, *(*ctx)->audit, (*ctx)->retention_policy(),

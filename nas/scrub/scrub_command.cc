@@ -8,15 +8,11 @@
 namespace trunkline::nas {
 
 int nas_scrub_command(int argc, char** argv) {
-  NasArgs args;
-  std::string error;
-  for (int i = 0; i < argc && error.empty(); ++i) {
-    if (!args.take(argc, argv, &i, &error))
-      error = "unknown argument '" + std::string(argv[i]) + "'";
-  }
-  if (!error.empty()) {
-    return fail("nas scrub", error + "\nusage: trunkline nas scrub " + kNasScrubUsage, 2);
-  }
+  auto parsed = parse_shared_options(argc, argv);
+  if (!parsed)
+    return fail("nas scrub",
+                parsed.error().message + "\nusage: trunkline nas scrub " + kNasScrubUsage, 2);
+  const NasArgs& args = *parsed;
   auto ctx = NasContext::open(args);
   if (!ctx) return fail("nas scrub", ctx.error().message, 2);
   auto report = scrub(*(*ctx)->replicator, (*ctx)->clock);
