@@ -542,6 +542,41 @@ Result<Scenario> parse_scenario(std::string_view text, std::string_view source_n
   return s;
 }
 
+Result<Scenario> read_acd_config(const toml::table& table, const std::string& source) {
+  Scenario s;
+  s.source = source;
+  FieldReader r(table, "acd", s.source);
+  if (Status x = read_engine(r, &s); !x.ok()) return x.error();
+  const struct {
+    const char* key;
+    Status (*read)(const toml::table&, std::size_t, const std::string&, Scenario*);
+  } sections[] = {{"skill", read_skill}, {"queue", read_queue}};
+  for (const auto& sec : sections) {
+    std::vector<const toml::table*> tables;
+    if (Status x = r.tables(sec.key, &tables); !x.ok()) return x.error();
+    for (std::size_t i = 0; i < tables.size(); ++i)
+      if (Status x = sec.read(*tables[i], i, s.source, &s); !x.ok()) return x.error();
+  }
+  if (Status x = r.finish(); !x.ok()) return x.error();
+  if (Status x = resolve(table, &s); !x.ok()) return x.error();
+  s.engine.limits.max_queues =
+      static_cast<std::uint32_t>(std::max<std::size_t>(1, s.queues.size()));
+  s.engine.limits.max_skills =
+      static_cast<std::uint32_t>(std::max<std::size_t>(1, s.skills.size()));
+  return s;
+}
+
+Result<Scenario> parse_acd_config(std::string_view text, std::string_view source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    return Error{std::string(source_name) + ":" + std::to_string(e.source().begin.line) + ":" +
+                 std::to_string(e.source().begin.column) + ": " + std::string(e.description())};
+  }
+  return read_acd_config(root, std::string(source_name));
+}
+
 Result<Scenario> load_scenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open"};

@@ -4,6 +4,8 @@
 // docs/acd.md describes every key; control/acd/scenarios/ has examples.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -89,5 +91,12 @@ struct Scenario {
 
 Result<Scenario> parse_scenario(std::string_view text, std::string_view source_name);
 Result<Scenario> load_scenario(const std::string& path);
+
+// A tenant's live ACD configuration (provisioning's [tenants.acd] table, see
+// docs/configuration.md): only [engine], [[skill]] and [[queue]] of the
+// scenario syntax, so a configuration can be tried in `acd simulate` first.
+// Fills engine, skills and queues; errors name FILE:LINE:COL from `table`.
+Result<Scenario> read_acd_config(const toml::table& table, const std::string& source);
+Result<Scenario> parse_acd_config(std::string_view text, std::string_view source_name);
 
 }  // namespace trunkline::acd

@@ -24,7 +24,8 @@ int match_words(const char* words, int argc, char** argv) {
   std::size_t pos = 0;
   while (pos <= rest.size()) {
     std::size_t space = rest.find(' ', pos);
-    std::string word = rest.substr(pos, space == std::string::npos ? std::string::npos : space - pos);
+    std::string word =
+        rest.substr(pos, space == std::string::npos ? std::string::npos : space - pos);
     if (1 + used >= argc || word != argv[1 + used]) return 0;
     ++used;
     if (space == std::string::npos) break;

@@ -12,6 +12,8 @@
 #include <string>
 
 #include "common/log.h"
+#include "control/app/acd_plane.h"
+#include "control/app/agent_command.h"
 #include "control/app/recording_plane.h"
 #include "control/b2bua/cdr_writer.h"
 #include "control/b2bua/directory_routing.h"
@@ -94,7 +96,7 @@ void start_call_plane(const config::Config& c, store::Store& st, CallPlane& call
 
 // Starts one control shard per [sip] shards, linked to every worker lcore.
 Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp, CallPlane& calls,
-                        RecordingPlane* recording) {
+                        RecordingPlane* recording, AcdPlane* acd) {
   Shards shards;
   if (c.sip.port == 0) return shards;
   for (unsigned s = 0; s < c.sip.shards; ++s) {
@@ -111,6 +113,7 @@ Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp,
     services.cdrs = [writer](const b2bua::CallRecord& r) { writer->submit(r); };
     services.media = dp.media_control(s);
     services.recorder = recording != nullptr ? recording->recorder(s) : nullptr;
+    services.queue = acd != nullptr ? acd->queue(s) : nullptr;
     services.b2bua.shard = s;
     services.b2bua.shards = c.sip.shards;
     services.b2bua.media_port_min = c.media_port_min;
@@ -277,7 +280,17 @@ int run_serve(int argc, char** argv) {
     (*dp)->stop();
     return 1;
   }
-  Shards shards = start_sip_shards(c, **dp, calls, recording->get());
+  AcdSettings acd_settings;
+  acd_settings.shards = c.sip.shards;
+  acd_settings.hold_music = c.calls.hold_music;
+  auto acd = AcdPlane::start(*calls.directory.get(), (*dp)->prompts(), acd_settings);
+  if (!acd) {
+    TL_LOG(kError, "startup_failed", "reason=\"%s\"", acd.error().message.c_str());
+    if (*recording) (*recording)->stop();
+    (*dp)->stop();
+    return 1;
+  }
+  Shards shards = start_sip_shards(c, **dp, calls, recording->get(), acd->get());
 
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
@@ -286,15 +299,21 @@ int run_serve(int argc, char** argv) {
     add_sip_rows(s, shards, **dp);
     add_call_rows(s, calls);
     if (*recording) (*recording)->add_rows(s);
+    (*acd)->add_rows(s);
     if (format == "json") return stats::format_json(s);
     if (format == "prometheus") return stats::format_prometheus(s);
     if (format.empty() || format == "text") return stats::format_text(s);
     return "error: unknown stats format '" + format + "' (text, json, prometheus)\n";
   });
   control.on("ping", [](const std::string&) { return std::string("pong\n"); });
+  control.on("agent", [&](const std::string& args) {
+    auto dir = calls.directory.get();
+    return handle_agent_request(**acd, dir.get(), args);
+  });
   if (Status s = control.listen(); !s) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", s.error().message.c_str());
     shards.clear();
+    (*acd)->stop();
     if (*recording) (*recording)->stop();
     (*dp)->stop();
     return 1;
@@ -347,6 +366,7 @@ int run_serve(int argc, char** argv) {
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());
   io.run();
   shards.clear();  // the shards hold mbufs of the dataplane's pool: stop them first
+  (*acd)->stop();
   if (*recording) (*recording)->stop();  // every recording sealed, fork queues unread
   calls.cdrs->stop();  // every CDR of an ended call is in the store before we exit
   (*dp)->stop();

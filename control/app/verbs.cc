@@ -1,6 +1,7 @@
 #include "control/app/verbs.h"
 
 #include "control/acd/simulate_command.h"
+#include "control/app/agent_command.h"
 #include "control/app/serve_command.h"
 #include "control/audit/audit_verify_command.h"
 #include "control/sip/lint_command.h"
@@ -20,6 +21,7 @@ const Verb* verbs() {
        "print every counter of the running daemon, per lcore and total", stats::run_stats_command},
       {"acd simulate", "SCENARIO.toml [--seed N]",
        "simulate the ACD engine on a scenario; prints metrics as JSON", acd::run_simulate_command},
+      {"agent", kAgentUsage, kAgentSummary, agent_command},
       {"sip lint", sip::kLintUsage, sip::kLintSummary, sip::lint_command},
       {"recording verify", recorder::kRecordingVerifyUsage, recorder::kRecordingVerifySummary,
        recorder::recording_verify_main},

@@ -252,12 +252,14 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   by_call_id_[c.carrier.dialog.call_id] = c.id;
   by_server_tx_[tx] = c.id;
   calls_.emplace(c.id, std::move(call));
+  if (!c.route.queue.empty()) return enqueue(c);
   try_next_target(c);
 }
 
 void B2bua::try_next_target(Call& call) {
   for (;;) {
     if (call.targets.empty()) {
+      if (call.queued) return offer_failed(call);  // the ACD decides what next
       if (call.next_agent >= call.route.agents.size()) break;
       call.current_agent = call.route.agents[call.next_agent++];
       call.targets = routing_.targets(call.route.tenant, call.route.trunk, call.current_agent,
@@ -306,22 +308,8 @@ void B2bua::try_next_target(Call& call) {
       cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
       cmd.legs[1] = call.agent.media;
       media(cmd);
-    } else {
-      media::Command cmd;
-      cmd.verb = media::CommandVerb::kCreate;
-      cmd.id = call.id;
-      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-      cmd.legs[0] = call.carrier.media;
-      cmd.legs[1] = call.agent.media;
-      if (!media_.send(cmd)) {
-        ++counters_.media_command_failed;
-        ++counters_.refused_overload;
-        answer_carrier(call, 503, "Service Unavailable",
-                       "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n");
-        end_call(call, Outcome::kFailed, 503, "media command ring full");
-        return;
-      }
-      call.media_installed = true;
+    } else if (!install_media(call)) {
+      return;
     }
     auto sdp =
         anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port, call.id,
@@ -340,7 +328,8 @@ void B2bua::try_next_target(Call& call) {
     by_call_id_[call.out_call_id] = call.id;
     call.out_invite_tx = *tx;
     by_invite_tx_[*tx] = call.id;
-    call.ring_deadline_ms = now_ms_() + cfg_.ring_timeout_s * 1000ull;
+    call.ring_deadline_ms =
+        now_ms_() + (call.offer_ring_ms != 0 ? call.offer_ring_ms : cfg_.ring_timeout_s * 1000ull);
     call.record.cdr.agent = call.current_agent;
     return;
   }
@@ -443,7 +432,13 @@ void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
     }
   }
   if (code < 200) {
-    answer_carrier(call, code == 183 && sdp.empty() ? 180 : code, reason_of(code), {}, sdp);
+    if (call.queued && !call.offer_rang) {
+      call.offer_rang = true;
+      report(call, QueueReportKind::kRinging);
+    }
+    // A caller hearing our prompts keeps hearing them until the answer.
+    if (!call.early_answered)
+      answer_carrier(call, code == 183 && sdp.empty() ? 180 : code, reason_of(code), {}, sdp);
     return;
   }
   // 2xx: the agent answered.
@@ -456,7 +451,13 @@ void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
     end_call(call, Outcome::kFailed, 500, "agent answered without a usable SDP answer");
     return;
   }
-  answer_carrier(call, 200, "OK", {}, sdp);
+  if (call.early_answered) {
+    play(call, 0, 0);  // the prompts stop; the carrier keeps the SDP of our 183
+    answer_carrier(call, 200, "OK", {}, call.carrier_answer_sdp);
+  } else {
+    answer_carrier(call, 200, "OK", {}, sdp);
+  }
+  if (call.queued) report(call, QueueReportKind::kAnswered);
   call.state = CallState::kAnswered;
   call.record.cdr.answered_at_ms = wall_ms_();
   call.record.cdr.agent = call.current_agent;

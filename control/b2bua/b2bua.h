@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "control/b2bua/call_queue.h"
 #include "control/b2bua/call_record.h"
 #include "control/b2bua/call_recorder.h"
 #include "control/b2bua/dialog.h"
@@ -74,7 +75,12 @@ struct B2buaConfig {
   X(streams_mos_fair,    "measured legs with an estimated MOS of 3.6 to 4.0") \
   X(streams_mos_poor,    "measured legs with an estimated MOS below 3.6")     \
   X(streams_jitter_over_30ms, "measured legs whose interarrival jitter ended above 30 ms") \
-  X(streams_loss_over_1pct,   "measured legs that lost more than 1% of their packets")
+  X(streams_loss_over_1pct,   "measured legs that lost more than 1% of their packets") \
+  X(queued,              "calls handed to the ACD (numbers with a queue)")      \
+  X(queue_prompts,       "announcement/music playouts started for waiting callers") \
+  X(queue_offers,        "offers of queued calls to agents")                   \
+  X(queue_released,      "queued calls the ACD released: refused, announced or transferred") \
+  X(queue_no_acd,        "calls to a queued number refused 480: the tenant has no ACD")
 // clang-format on
 
 struct B2buaCounters {
@@ -100,6 +106,10 @@ class B2bua final : public sip::TransactionUser {
   // Records answered calls of numbers provisioned with record = true (null:
   // recording is off, and such calls count as recordings_failed).
   void set_recorder(CallRecorder* recorder) { recorder_ = recorder; }
+  // The ACD, for numbers provisioned with a queue (null: such calls get 480).
+  void set_queue(CallQueue* queue) { queue_ = queue; }
+  // An order of the ACD about one of this shard's queued calls.
+  void on_queue_order(const QueueOrder& order);
 
   void on_request(sip::TxId tx, const sip::Message& request, const sip::Peer& from) override;
   void on_ack(const sip::Message& ack, const sip::Peer& from) override;
@@ -152,6 +162,16 @@ class B2bua final : public sip::TransactionUser {
   void update_media(Call& call, Side side, const struct AudioOffer& a);
   void start_recording(Call& call, std::string_view answer_sdp);
   void count_stream(const store::LegStats& leg);
+  // b2bua_queue.cc: calls distributed by the ACD.
+  void enqueue(Call& call);
+  bool install_media(Call& call);
+  void report(Call& call, QueueReportKind kind,
+              OfferFailureKind failure = OfferFailureKind::kError);
+  void offer_failed(Call& call);
+  void play(Call& call, std::uint16_t announcement, std::uint16_t music);
+  void offer(Call& call, const QueueOrder& order);
+  void release_queued(Call& call, int code, std::string_view cause);
+  void queue_tick(Call& call, std::uint64_t now);
   void media(const media::Command& c);
   Call* find(std::string_view call_id, Side* side);
   std::string new_tag();
@@ -169,6 +189,7 @@ class B2bua final : public sip::TransactionUser {
   sip::TransactionUser* fallback_ = nullptr;
   RegisterHandler register_;
   CallRecorder* recorder_ = nullptr;
+  CallQueue* queue_ = nullptr;
   MediaPorts ports_;
   std::uint32_t next_session_ = 1;
   std::uint64_t tag_counter_ = 0;

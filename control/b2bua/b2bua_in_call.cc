@@ -277,6 +277,13 @@ void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
 
 void B2bua::end_call(Call& call, Outcome outcome, int code, std::string_view text) {
   if (call.state == CallState::kEnded) return;
+  if (call.queued) {
+    // The ACD forgets the caller: the agent goes to wrap-up, or the caller
+    // counts as abandoned.
+    report(call, call.state == CallState::kAnswered ? QueueReportKind::kEnded
+                                                    : QueueReportKind::kAbandoned);
+    call.queued = false;
+  }
   if (call.state == CallState::kAnswered && counters_.calls_active > 0) --counters_.calls_active;
   call.state = CallState::kEnded;
   call.record.cdr.outcome = outcome;
@@ -389,7 +396,11 @@ void B2bua::tick() {
       by_invite_tx_.erase(call->out_invite_tx);
       call->out_invite_tx = 0;
       call->failure = Outcome::kNoAnswer;
-      try_next_target(*call);  // may end the call: its CDR is due on a later tick
+      call->last_failure = 408;
+      if (call->queued) call->targets.clear();  // the agent rang out: the ACD decides
+      try_next_target(*call);                   // may end the call: its CDR is due on a later tick
+    } else if (call->state == CallState::kRouting) {
+      queue_tick(*call, now);
     }
   }
   for (media::SessionId id : due) {

@@ -62,6 +62,16 @@ struct B2bua::Call {
   std::uint32_t finals_seen = 0;
   std::uint64_t cdr_due_ms = 0;  // kEnded: write the CDR by then even without reports
   CallRecord record;
+  // Distributed by the ACD (b2bua_queue.cc): the ACD knows this caller until
+  // it is released (answered-and-ended, abandoned, overflowed out).
+  bool queued = false;
+  bool offer_rang = false;            // the current offer's ringing was reported
+  bool early_answered = false;        // 183 with our SDP sent: prompts can play
+  std::string carrier_answer_sdp;     // that SDP, sent again in the 200
+  std::uint8_t prompt_pt = 0;         // 0 PCMU / 8 PCMA, of the narrowed offer
+  std::uint32_t offer_ring_ms = 0;    // the queue's ring timeout (0: the B2BUA's)
+  std::uint64_t release_at_ms = 0;    // announcement-then-release: when to release
+  std::uint64_t progress_due_ms = 0;  // next 183 refresh (keeps proxies' Timer C off)
 };
 
 }  // namespace trunkline::b2bua

@@ -38,6 +38,24 @@ std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_
   return out;
 }
 
+namespace {
+
+// `user` at `host_port`, sent from the inbound leg's side (same family).
+void add_target(const std::string& host_port, const std::string& user, Target::Kind kind,
+                const sip::Peer& inbound, std::vector<Target>* out) {
+  auto hp = parse_host_port(host_port);
+  if (!hp || hp->first.is_v4() != inbound.local.is_v4()) return;
+  Target t;
+  t.kind = kind;
+  t.peer = inbound;
+  t.peer.ip = hp->first;
+  t.peer.port = hp->second;
+  t.request_uri = "sip:" + user + "@" + host_port;
+  out->push_back(std::move(t));
+}
+
+}  // namespace
+
 InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view did) {
   InboundRoute r;
   auto dir = directory_.get();
@@ -65,6 +83,7 @@ InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view d
   r.line_skill = d->line_skill;
   r.agents = d->agents;
   r.record = d->record;
+  r.queue = d->queue;
   return r;
 }
 
@@ -87,15 +106,7 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
     }
   }
   auto at = [&](const std::string& host_port, const std::string& user, Target::Kind kind) {
-    auto hp = parse_host_port(host_port);
-    if (!hp || hp->first.is_v4() != inbound.local.is_v4()) return;
-    Target t;
-    t.kind = kind;
-    t.peer = inbound;
-    t.peer.ip = hp->first;
-    t.peer.port = hp->second;
-    t.request_uri = "sip:" + user + "@" + host_port;
-    out.push_back(std::move(t));
+    add_target(host_port, user, kind, inbound, &out);
   };
   if (out.empty() && !agent->static_contact.empty()) {
     at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
@@ -104,10 +115,20 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
   }
   // (The alternate number goes through the carrier's trunk: plain RTP.)
   if (!agent->alternate_number.empty()) {
-    for (const tenant::DirTrunk& t : dir->trunks())
-      if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
-        at(t.outbound, agent->alternate_number, Target::Kind::kAlternate);
+    for (Target& t : external(tenant, trunk_name, agent->alternate_number, inbound))
+      out.push_back(std::move(t));
   }
+  return out;
+}
+
+std::vector<Target> DirectoryRouting::external(std::int64_t tenant, std::string_view trunk_name,
+                                               std::string_view number, const sip::Peer& inbound) {
+  std::vector<Target> out;
+  auto dir = directory_.get();
+  if (!dir) return out;
+  for (const tenant::DirTrunk& t : dir->trunks())
+    if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
+      add_target(t.outbound, std::string(number), Target::Kind::kAlternate, inbound, &out);
   return out;
 }
 

@@ -42,6 +42,8 @@ class DirectoryRouting final : public Routing {
   InboundRoute route(const sip::Peer& source, std::string_view did) override;
   std::vector<Target> targets(std::int64_t tenant, std::string_view trunk, std::string_view agent,
                               const sip::Peer& inbound, std::uint64_t now_ms) override;
+  std::vector<Target> external(std::int64_t tenant, std::string_view trunk, std::string_view number,
+                               const sip::Peer& inbound) override;
 
  private:
   const DirectoryHolder& directory_;

@@ -25,6 +25,7 @@ struct InboundRoute {
   std::string line_skill;
   std::vector<std::string> agents;  // in the order they are tried
   bool record = false;
+  std::string queue;  // non-empty: the ACD chooses the agent from this queue
 };
 
 struct Target {
@@ -49,6 +50,10 @@ class Routing {
   virtual std::vector<Target> targets(std::int64_t tenant, std::string_view trunk,
                                       std::string_view agent, const sip::Peer& inbound,
                                       std::uint64_t now_ms) = 0;
+  // An ordinary phone number reached through the call's trunk (the ACD's
+  // overflow to an external number); empty when the trunk has no outbound.
+  virtual std::vector<Target> external(std::int64_t tenant, std::string_view trunk,
+                                       std::string_view number, const sip::Peer& inbound) = 0;
 };
 
 }  // namespace trunkline::b2bua
@@ -67,6 +72,10 @@ class NoRouting final : public Routing {
   }
   std::vector<Target> targets(std::int64_t, std::string_view, std::string_view, const sip::Peer&,
                               std::uint64_t) override {
+    return {};
+  }
+  std::vector<Target> external(std::int64_t, std::string_view, std::string_view,
+                               const sip::Peer&) override {
     return {};
   }
 };

@@ -159,4 +159,30 @@ Result<std::string> anchor_sdp(std::string_view body, const net::IpKey& ip, std:
   return out;
 }
 
+Result<std::string> narrow_to_g711(std::string_view body, std::uint8_t* payload_type) {
+  sdp::Session s;
+  if (sdp::SdpError e = sdp::parse_session(body, &s); !e.ok()) return e.to_error();
+  for (sdp::Media& m : s.media) {
+    if (m.media != "audio" || m.port == 0) continue;
+    std::string_view keep;
+    for (std::string_view f : m.formats)
+      if (keep.empty() && (f == "0" || f == "8")) keep = f;
+    if (keep.empty()) return Error{"the audio offer has neither PCMU (0) nor PCMA (8)"};
+    const auto events = sdp::telephone_event_payload(m);
+    const std::string event_pt = events ? std::to_string(*events) : std::string();
+    std::erase_if(m.formats, [&](std::string_view f) { return f != keep && f != event_pt; });
+    // rtpmap/fmtp of the formats dropped go too.
+    std::erase_if(m.attributes, [&](const sdp::Attribute& a) {
+      if (a.name != "rtpmap" && a.name != "fmtp") return false;
+      const std::string_view pt = a.value.substr(0, a.value.find(' '));
+      return pt != keep && pt != event_pt;
+    });
+    *payload_type = keep == "0" ? 0 : 8;
+    std::string out;
+    sdp::write_session(s, &out);
+    return out;
+  }
+  return Error{"SDP has no audio m-line with a port"};
+}
+
 }  // namespace trunkline::b2bua

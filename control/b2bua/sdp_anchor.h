@@ -51,4 +51,11 @@ Result<std::string> anchor_sdp(std::string_view body, const net::IpKey& ip, std:
                                std::uint64_t session_id, std::uint64_t version,
                                const SdesKey* srtp = nullptr);
 
+// `body` with its first audio m-line narrowed to one G.711 format (the first
+// of PCMU/PCMA offered) plus telephone-event, so that the appliance can play
+// prompts to the offerer before any agent answers (early media), and the
+// agent is offered the same codec. `payload_type` gets 0 or 8. An offer
+// without G.711 is refused with the reason.
+Result<std::string> narrow_to_g711(std::string_view body, std::uint8_t* payload_type);
+
 }  // namespace trunkline::b2bua

@@ -311,10 +311,13 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     }
   }
   if (const toml::table* t = r.table(root, "", "calls")) {
-    r.only_keys(*t, "calls", {"ring_timeout_s", "max_calls", "cdr_wait_ms"});
+    r.only_keys(*t, "calls", {"ring_timeout_s", "max_calls", "cdr_wait_ms", "hold_music"});
     r.integer(*t, "calls", "ring_timeout_s", &c.calls.ring_timeout_s, 1, 600);
     r.integer(*t, "calls", "max_calls", &c.calls.max_calls, 1, 10000000);
     r.integer(*t, "calls", "cdr_wait_ms", &c.calls.cdr_wait_ms, 10, 60000);
+    std::uint32_t music = 0;
+    r.integer(*t, "calls", "hold_music", &music, 0, 65535);
+    c.calls.hold_music = static_cast<std::uint16_t>(music);
   }
   if (const toml::table* t = r.table(root, "", "registrar")) {
     auto& g = c.registrar;
@@ -397,6 +400,13 @@ Result<Config> read(const toml::table& root, const std::string& name) {
         c.prompts.push_back(std::move(pc));
       }
     }
+  }
+  if (c.calls.hold_music != 0 && !r.failed()) {
+    bool found = false;
+    for (const PromptConfig& p : c.prompts) found = found || p.id == c.calls.hold_music;
+    if (!found)
+      r.fail(root.get("calls")->as_table()->get("hold_music")->source(), "calls.hold_music",
+             "no [[prompts]] has id " + std::to_string(c.calls.hold_music));
   }
   if (const toml::table* t = r.table(root, "", "nas")) read_nas(r, *t, &c.nas);
   if (const toml::table* t = r.table(root, "", "log")) {

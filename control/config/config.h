@@ -68,6 +68,7 @@ struct CallsConfig {
   std::uint32_t ring_timeout_s = 30;  // an agent's phone that rings this long is cancelled
   std::uint32_t max_calls = 10000;    // per control shard; beyond: 503 + Retry-After
   std::uint32_t cdr_wait_ms = 1000;   // longest wait for the lcores' media reports
+  std::uint16_t hold_music = 0;       // [[prompts]] id for queues that name no music (0: none)
 };
 
 // [registrar]: agent phones' REGISTER (docs/architecture.md, Registrar).

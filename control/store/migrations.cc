@@ -195,6 +195,17 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    {6, "ACD: agents' skills and queues, numbers routed to a queue",
+     R"sql(
+-- skills: "sales=5,support=3" (skill=proficiency 1..5); queues: "sales,support"
+-- in the order the agent joins them. Names are checked against the tenant's
+-- ACD configuration (tenant setting 'acd') when provisioned.
+ALTER TABLE agents ADD COLUMN skills TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN queues TEXT NOT NULL DEFAULT '';
+-- A number with a queue is distributed by the ACD; without one, its agents
+-- list is tried in order.
+ALTER TABLE dids ADD COLUMN queue TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
+
 #include "control/store/sqlite_util.h"
 
 namespace trunkline::store::records {
@@ -118,17 +120,63 @@ Status delete_trunk(StatementCache& cache, TenantId t, const std::string& name) 
 
 // ---- agents -------------------------------------------------------------
 
+namespace {
+
+// skills "sales=5,support=3" and queues "sales,support": names are provisioning
+// names (A-Z a-z 0-9 . _ -), so ',' and '=' never occur in them.
+std::string encode_skills(const std::vector<std::pair<std::string, int>>& skills) {
+  std::string out;
+  for (const auto& [name, level] : skills) {
+    if (!out.empty()) out += ',';
+    out += name + "=" + std::to_string(level);
+  }
+  return out;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t comma = text.find(',', from);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, int>> decode_skills(const std::string& text) {
+  std::vector<std::pair<std::string, int>> out;
+  for (const std::string& item : split_names(text)) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos) continue;
+    out.emplace_back(item.substr(0, eq), std::atoi(item.c_str() + eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
 Status put_agent(StatementCache& cache, TenantId t, const Agent& a) {
   Statement s(cache,
               "INSERT INTO agents (tenant_id, name, display, sip_user, ha1_md5, ha1_sha256, "
-              "static_contact, alternate_number, srtp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+              "static_contact, alternate_number, srtp, skills, queues) VALUES (?1, ?2, ?3, ?4, "
+              "?5, ?6, ?7, ?8, ?9, ?10, ?11) "
               "ON CONFLICT (tenant_id, name) DO UPDATE SET display = excluded.display, "
               "sip_user = excluded.sip_user, ha1_md5 = excluded.ha1_md5, "
               "ha1_sha256 = excluded.ha1_sha256, static_contact = excluded.static_contact, "
-              "alternate_number = excluded.alternate_number, srtp = excluded.srtp");
+              "alternate_number = excluded.alternate_number, srtp = excluded.srtp, "
+              "skills = excluded.skills, queues = excluded.queues");
   s.bind(1, t).bind(2, a.name).bind(3, a.display).bind(4, a.sip_user).bind(5, a.ha1_md5);
   s.bind(6, a.ha1_sha256).bind(7, a.static_contact).bind(8, a.alternate_number);
-  s.bind(9, std::int64_t{a.srtp ? 1 : 0});
+  s.bind(9, std::int64_t{a.srtp ? 1 : 0}).bind(10, encode_skills(a.skills));
+  s.bind(11, join_names(a.queues));
   if (s.step() == SQLITE_DONE) return Status::Ok();
   if (extended_code(cache.db()) == SQLITE_CONSTRAINT_UNIQUE) {
     return Error{"put agent '" + a.name + "': sip user '" + a.sip_user +
@@ -142,16 +190,18 @@ Result<std::vector<Agent>> agents(StatementCache& cache, TenantId t, const std::
   // not turn into a key seek.
   Statement s(cache, only_name != nullptr
                          ? "SELECT name, display, sip_user, ha1_md5, ha1_sha256, static_contact, "
-                           "alternate_number, srtp FROM agents WHERE tenant_id = ?1 AND name = ?2"
+                           "alternate_number, srtp, skills, queues FROM agents WHERE tenant_id = "
+                           "?1 AND name = ?2"
                          : "SELECT name, display, sip_user, ha1_md5, ha1_sha256, static_contact, "
-                           "alternate_number, srtp FROM agents WHERE tenant_id = ?1 ORDER BY name");
+                           "alternate_number, srtp, skills, queues FROM agents WHERE tenant_id = "
+                           "?1 ORDER BY name");
   s.bind(1, t);
   if (only_name != nullptr) s.bind(2, *only_name);
   std::vector<Agent> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
     out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
-                   s.int64(7) != 0});
+                   s.int64(7) != 0, decode_skills(s.text(8)), split_names(s.text(9))});
   }
   if (rc != SQLITE_DONE) return s.error("list agents");
   return out;
@@ -172,11 +222,13 @@ Status put_did(StatementCache& cache, TenantId t, const Did& d) {
   Savepoint sp(cache);
   if (!sp.begun()) return sp.begun();
   {
-    Statement s(cache,
-                "INSERT INTO dids (tenant_id, number, line_skill, record) VALUES (?1, ?2, ?3, ?4) "
-                "ON CONFLICT (tenant_id, number) DO UPDATE SET line_skill = excluded.line_skill, "
-                "record = excluded.record");
+    Statement s(
+        cache,
+        "INSERT INTO dids (tenant_id, number, line_skill, record, queue) VALUES (?1, ?2, "
+        "?3, ?4, ?5) ON CONFLICT (tenant_id, number) DO UPDATE SET "
+        "line_skill = excluded.line_skill, record = excluded.record, queue = excluded.queue");
     s.bind(1, t).bind(2, d.number).bind(3, d.line_skill).bind(4, as_int(d.record));
+    s.bind(5, d.queue);
     if (s.step() != SQLITE_DONE) {
       if (extended_code(cache.db()) == SQLITE_CONSTRAINT_UNIQUE) {
         return Error{"put number '" + d.number + "': the number is already provisioned"};
@@ -213,10 +265,10 @@ Result<std::vector<Did>> dids(StatementCache& cache, TenantId t, const std::stri
   std::vector<Did> out;
   {
     Statement s(cache, only_number != nullptr
-                           ? "SELECT number, line_skill, record FROM dids WHERE tenant_id = ?1 "
-                             "AND number = ?2"
-                           : "SELECT number, line_skill, record FROM dids WHERE tenant_id = ?1 "
-                             "ORDER BY number");
+                           ? "SELECT number, line_skill, record, queue FROM dids WHERE "
+                             "tenant_id = ?1 AND number = ?2"
+                           : "SELECT number, line_skill, record, queue FROM dids WHERE "
+                             "tenant_id = ?1 ORDER BY number");
     s.bind(1, t);
     if (only_number != nullptr) s.bind(2, *only_number);
     int rc;
@@ -225,6 +277,7 @@ Result<std::vector<Did>> dids(StatementCache& cache, TenantId t, const std::stri
       d.number = s.text(0);
       d.line_skill = s.text(1);
       d.record = s.int64(2) != 0;
+      d.queue = s.text(3);
       out.push_back(std::move(d));
     }
     if (rc != SQLITE_DONE) return s.error("list numbers");

@@ -56,6 +56,10 @@ struct Agent {
   std::string static_contact;    // "host:port" of a phone that does not register, or ""
   std::string alternate_number;  // reached through a trunk when the phone is unreachable, or ""
   bool srtp = false;             // the phone takes SRTP (SDES) only: calls offer RTP/SAVP
+  // ACD membership: skills with a proficiency 1..5, and the queues the agent
+  // takes calls from, in the order joined (names of the tenant's ACD config).
+  std::vector<std::pair<std::string, int>> skills;
+  std::vector<std::string> queues;
   bool operator==(const Agent&) const = default;
 };
 
@@ -66,6 +70,7 @@ struct Did {
   std::string line_skill;           // skill of the line, for the ACD; may be ""
   std::vector<std::string> agents;  // agent names, in the order tried
   bool record = false;
+  std::string queue;  // an ACD queue: the ACD picks the agent (then `agents` is empty)
   bool operator==(const Did&) const = default;
 };
 

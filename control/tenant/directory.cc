@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "control/tenant/provision_plan.h"
 #include "control/tenant/rules.h"
 
 namespace trunkline::tenant {
@@ -39,9 +40,11 @@ Result<std::shared_ptr<const Directory>> Directory::load(store::Store& store) {
   auto tenants = store.tenants();
   if (!tenants) return Error{"load directory: " + tenants.error().message};
   for (const store::Tenant& t : *tenants) {
-    d->tenants_.push_back({t.id, t.name, rules::lowercase(t.sip_domain)});
     auto scope = store.tenant(t.id);
     if (!scope) return Error{"load directory: " + scope.error().message};
+    auto acd = (*scope)->setting(kAcdSetting);
+    if (!acd) return Error{"load directory: tenant '" + t.name + "': " + acd.error().message};
+    d->tenants_.push_back({t.id, t.name, rules::lowercase(t.sip_domain), acd->value_or("")});
     auto trunks = (*scope)->trunks();
     if (!trunks) return Error{"load directory: tenant '" + t.name + "': " + trunks.error().message};
     for (store::Trunk& tr : *trunks) {
@@ -65,13 +68,14 @@ Result<std::shared_ptr<const Directory>> Directory::load(store::Store& store) {
     for (store::Agent& a : *agents) {
       d->agents_.push_back({t.id, std::move(a.name), std::move(a.display), std::move(a.sip_user),
                             std::move(a.ha1_md5), std::move(a.ha1_sha256),
-                            std::move(a.static_contact), std::move(a.alternate_number), a.srtp});
+                            std::move(a.static_contact), std::move(a.alternate_number), a.srtp,
+                            std::move(a.skills), std::move(a.queues)});
     }
     auto dids = (*scope)->dids();
     if (!dids) return Error{"load directory: tenant '" + t.name + "': " + dids.error().message};
     for (store::Did& n : *dids) {
-      d->dids_.push_back(
-          {t.id, std::move(n.number), std::move(n.line_skill), std::move(n.agents), n.record});
+      d->dids_.push_back({t.id, std::move(n.number), std::move(n.line_skill), std::move(n.agents),
+                          n.record, std::move(n.queue)});
     }
   }
   // The store lists tenants by ID and each tenant's entries by name or

@@ -36,7 +36,9 @@ struct DirAgent {
   // ha1_* are lowercase hex of H(sip_user:realm:password), realm = the
   // tenant's sip_domain (control/tenant/digest.h computes the rest).
   std::string name, display, sip_user, ha1_md5, ha1_sha256, static_contact, alternate_number;
-  bool srtp = false;  // the phone takes SRTP only
+  bool srtp = false;                                // the phone takes SRTP only
+  std::vector<std::pair<std::string, int>> skills;  // ACD skill, proficiency 1..5
+  std::vector<std::string> queues;                  // ACD queues, in the order joined
 };
 
 struct DirDid {
@@ -44,6 +46,7 @@ struct DirDid {
   std::string number, line_skill;
   std::vector<std::string> agents;  // in the order tried
   bool record = false;
+  std::string queue;  // "": no ACD, `agents` are tried; else the ACD queue
 };
 
 struct DirTenant {
@@ -51,6 +54,7 @@ struct DirTenant {
   // sip_domain is lowercase ("" if none) and is the digest realm the agents'
   // HA1s were computed with: challenge with exactly this string.
   std::string name, sip_domain;
+  std::string acd_config;  // [tenants.acd] as TOML (acd::parse_acd_config); "": no ACD
 };
 
 class Directory {
@@ -77,6 +81,7 @@ class Directory {
   std::size_t did_count() const { return dids_.size(); }
   const std::vector<DirTenant>& tenants() const { return tenants_; }
   const std::vector<DirTrunk>& trunks() const { return trunks_; }
+  const std::vector<DirAgent>& agents() const { return agents_; }  // by (tenant, name)
 
  private:
   Directory() = default;

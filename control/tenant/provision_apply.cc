@@ -177,6 +177,11 @@ Status write(const ProvisionPlan& plan, const PlanTenant& pt, Existing& ex, stor
       return s;
     }
   }
+  // The ACD configuration travels as one value: the daemon rebuilds the
+  // tenant's engine from it.
+  Status acd = pt.acd_config.empty() ? scope.delete_setting(kAcdSetting)
+                                     : scope.set_setting(kAcdSetting, pt.acd_config);
+  if (!acd) return store_error(plan, acd.error());
   return Status::Ok();
 }
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "control/acd/scenario.h"
 #include "control/tenant/digest.h"
 #include "control/tenant/rules.h"
 
@@ -35,6 +37,10 @@ class Reader {
   }
   void fail_file(const std::string& what) {
     if (!failed()) error_ = file_ + ": " + what;
+  }
+  // An error already located by another reader (the ACD configuration's).
+  void fail_located(const std::string& what) {
+    if (!failed()) error_ = what;
   }
   // A rule's verdict on a value: fails at the value when it is refused.
   void check(const Status& verdict, const toml::node& n, const std::string& key) {
@@ -134,9 +140,9 @@ void read_trunk(Reader& r, const toml::table& t, const std::string& p, store::Tr
 
 void read_agent(Reader& r, const toml::table& t, const std::string& p, const std::string& realm,
                 store::Agent* out) {
-  r.only_keys(
-      t, p,
-      {"name", "display", "sip_user", "password", "static_contact", "alternate_number", "srtp"});
+  r.only_keys(t, p,
+              {"name", "display", "sip_user", "password", "static_contact", "alternate_number",
+               "srtp", "skills", "queues"});
   if (const toml::node* n = r.string(t, p, "name", &out->name, true))
     r.check(rules::check_name(out->name), *n, p + ".name");
   if (const toml::node* n = r.string(t, p, "display", &out->display, false))
@@ -170,7 +176,9 @@ void read_did(Reader& r, const toml::table& t, const std::string& p,
               const std::map<std::string, std::size_t>& agents, const std::string& agents_key,
               PlanDid* out) {
   store::Did& d = out->did;
-  r.only_keys(t, p, {"number", "line_skill", "agents", "record"});
+  r.only_keys(t, p, {"number", "line_skill", "agents", "record", "queue"});
+  if (const toml::node* n = r.string(t, p, "queue", &d.queue, false))
+    r.check(rules::check_name(d.queue), *n, p + ".queue");
   if (const toml::node* n = r.string(t, p, "number", &d.number, true)) {
     out->number_pos = pos_of(n->source(), p + ".number");
     r.check(rules::check_number(d.number), *n, p + ".number");
@@ -224,9 +232,109 @@ void unique_names(Reader& r, const std::vector<const toml::table*>& tables,
   }
 }
 
+// [tenants.acd]: the simulator's [engine], [[skill]] and [[queue]], kept as
+// canonical TOML text for the daemon (tenant setting "acd").
+std::optional<acd::Scenario> read_acd(Reader& r, const toml::table& t, const std::string& p,
+                                      PlanTenant* out) {
+  const toml::node* n = t.get("acd");
+  if (n == nullptr) return std::nullopt;
+  const toml::table* table = n->as_table();
+  if (table == nullptr) {
+    r.fail(n->source(), p + ".acd", "expected a table ([" + p + ".acd])");
+    return std::nullopt;
+  }
+  auto config = acd::read_acd_config(*table, r.file());
+  if (!config) {
+    r.fail_located(config.error().message + " (in " + p + ".acd)");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << toml::toml_formatter{*table};
+  out->acd_config = text.str();
+  return std::move(*config);
+}
+
+bool has_skill(const acd::Scenario& acd, const std::string& name) {
+  for (const acd::SkillConfig& s : acd.skills)
+    if (s.name == name) return true;
+  return false;
+}
+
+bool has_queue(const acd::Scenario& acd, const std::string& name) {
+  for (const acd::ScenarioQueue& q : acd.queues)
+    if (q.config.name == name) return true;
+  return false;
+}
+
+// An agent's `skills = { sales = 5 }` and `queues = ["sales"]`.
+void read_agent_acd(Reader& r, const toml::table& t, const std::string& p, const acd::Scenario* acd,
+                    store::Agent* out) {
+  if (const toml::node* n = t.get("skills")) {
+    const toml::table* skills = n->as_table();
+    if (skills == nullptr) {
+      r.fail(n->source(), p + ".skills", "expected a table of skill = proficiency (1..5)");
+      return;
+    }
+    for (auto&& [k, v] : *skills) {
+      const std::string key = p + ".skills." + std::string(k.str());
+      auto level = v.value_exact<std::int64_t>();
+      if (acd == nullptr) {
+        r.fail(k.source(), key, "the tenant has no [tenants.acd] defining skills");
+      } else if (!has_skill(*acd, std::string(k.str()))) {
+        r.fail(k.source(), key, "unknown skill '" + std::string(k.str()) + "'");
+      } else if (!level || *level < acd::kMinProficiency || *level > acd::kMaxProficiency) {
+        r.fail(v.source(), key, "expected a proficiency from 1 to 5");
+      } else {
+        out->skills.emplace_back(std::string(k.str()), static_cast<int>(*level));
+      }
+      if (r.failed()) return;
+    }
+  }
+  if (const toml::node* n = t.get("queues")) {
+    const toml::array* a = n->as_array();
+    if (a == nullptr) {
+      r.fail(n->source(), p + ".queues", "expected an array of queue names");
+      return;
+    }
+    for (std::size_t i = 0; i < a->size() && !r.failed(); ++i) {
+      const toml::node& e = *a->get(i);
+      const std::string key = p + ".queues[" + std::to_string(i) + "]";
+      auto v = e.value_exact<std::string>();
+      if (!v) {
+        r.fail(e.source(), key, "expected a string (a queue name)");
+      } else if (acd == nullptr || !has_queue(*acd, *v)) {
+        r.fail(e.source(), key, "unknown queue '" + *v + "' (not in [tenants.acd] queue)");
+      } else if (std::find(out->queues.begin(), out->queues.end(), *v) != out->queues.end()) {
+        r.fail(e.source(), key, "queue '" + *v + "' is listed twice");
+      } else if (out->queues.size() >= static_cast<std::size_t>(acd::kMaxAgentQueues)) {
+        r.fail(e.source(), key, "an agent joins at most 16 queues");
+      } else {
+        out->queues.push_back(*v);
+      }
+    }
+  }
+}
+
+// A number with a queue: the queue exists, its line skill is a skill, and
+// it has no agents list of its own (the ACD chooses).
+void check_did_acd(Reader& r, const toml::table& t, const std::string& p, const acd::Scenario* acd,
+                   const store::Did& d) {
+  if (d.queue.empty()) return;
+  const toml::node* n = t.get("queue");
+  if (acd == nullptr || !has_queue(*acd, d.queue)) {
+    r.fail(n->source(), p + ".queue",
+           "unknown queue '" + d.queue + "' (not in [tenants.acd] queue)");
+  } else if (!d.agents.empty()) {
+    r.fail(n->source(), p + ".queue", "a number goes to a queue or to a list of agents, not both");
+  } else if (!d.line_skill.empty() && !has_skill(*acd, d.line_skill)) {
+    r.fail(t.get("line_skill")->source(), p + ".line_skill",
+           "unknown skill '" + d.line_skill + "' (a queued number's line skill is an ACD skill)");
+  }
+}
+
 void read_tenant(Reader& r, const toml::table& t, const std::string& p,
                  std::map<std::string, std::string>* numbers_seen, PlanTenant* out) {
-  r.only_keys(t, p, {"name", "sip_domain", "trunks", "agents", "dids"});
+  r.only_keys(t, p, {"name", "sip_domain", "trunks", "agents", "dids", "acd"});
   if (const toml::node* n = r.string(t, p, "name", &out->name, true))
     r.check(rules::check_name(out->name), *n, p + ".name");
   if (const toml::node* n = r.string(t, p, "sip_domain", &out->sip_domain, true)) {
@@ -244,12 +352,16 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& p,
   unique_names(r, trunks, out->trunks, p + ".trunks", "name", "trunk",
                [](const store::Trunk& x) { return x.name; });
 
+  const std::optional<acd::Scenario> acd = read_acd(r, t, p, out);
+  if (r.failed()) return;
+
   const auto agents = r.tables(t, p, "agents");
   std::map<std::string, std::size_t> agent_index;
   for (std::size_t i = 0; i < agents.size() && !r.failed(); ++i) {
     out->agents.emplace_back();
-    read_agent(r, *agents[i], p + ".agents[" + std::to_string(i) + "]", out->sip_domain,
-               &out->agents.back());
+    const std::string ap = p + ".agents[" + std::to_string(i) + "]";
+    read_agent(r, *agents[i], ap, out->sip_domain, &out->agents.back());
+    read_agent_acd(r, *agents[i], ap, acd ? &*acd : nullptr, &out->agents.back());
     agent_index.emplace(out->agents.back().name, i);
   }
   unique_names(r, agents, out->agents, p + ".agents", "name", "agent",
@@ -273,6 +385,8 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& p,
     const std::string dp = p + ".dids[" + std::to_string(i) + "]";
     out->dids.emplace_back();
     read_did(r, *dids[i], dp, agent_index, p + ".agents", &out->dids.back());
+    if (r.failed()) return;
+    check_did_acd(r, *dids[i], dp, acd ? &*acd : nullptr, out->dids.back().did);
     if (r.failed()) return;
     // Unique across the whole file, '+' ignored, like in the store.
     const std::string& number = out->dids.back().did.number;

@@ -15,6 +15,9 @@
 
 namespace trunkline::tenant {
 
+// The tenant setting that holds PlanTenant::acd_config.
+inline constexpr const char* kAcdSetting = "acd";
+
 // Where a value sits in the file, for errors found later against the store.
 struct FilePos {
   std::uint32_t line = 0;
@@ -34,6 +37,9 @@ struct PlanTenant {
   std::vector<store::Trunk> trunks;  // in file order
   std::vector<store::Agent> agents;
   std::vector<PlanDid> dids;
+  // [tenants.acd] as canonical TOML (acd::parse_acd_config reads it); "": the
+  // tenant has no ACD, and its numbers go to their agents lists.
+  std::string acd_config;
 };
 
 struct ProvisionPlan {

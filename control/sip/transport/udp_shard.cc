@@ -52,6 +52,7 @@ UdpShard::UdpShard(unsigned index, std::vector<ShardLink> links, rte_mempool* po
   b2bua_.set_fallback(&service_);
   if (services_.registrar) b2bua_.set_register_handler(services_.registrar);
   b2bua_.set_recorder(services_.recorder);
+  b2bua_.set_queue(services_.queue);
 }
 
 UdpShard::~UdpShard() { stop(); }
@@ -89,6 +90,9 @@ void UdpShard::run() {
     }
     if (services_.media)
       got += services_.media->poll([this](const media::Report& r) { b2bua_.on_media_report(r); });
+    if (services_.queue != nullptr)
+      got +=
+          services_.queue->poll([this](const b2bua::QueueOrder& o) { b2bua_.on_queue_order(o); });
     layer_.advance(now_ms_);
     if (now_ms_ >= next_tick_ms_) {
       b2bua_.tick();  // ring timeouts, CDRs due

@@ -38,6 +38,7 @@ struct CallServices {
   b2bua::CallRecordSink cdrs;
   std::unique_ptr<media::MediaControl> media;
   b2bua::CallRecorder* recorder = nullptr;  // this shard's recorder; null: recording off
+  b2bua::CallQueue* queue = nullptr;        // the ACD's link to this shard; null: no ACD
   b2bua::B2buaConfig b2bua;
 };
 

@@ -70,7 +70,21 @@ class FakeRouting : public Routing {
     r.line_skill = "sales";
     r.agents = it->second;
     r.record = recorded.count(r.did) != 0;
+    if (auto q = queued.find(r.did); q != queued.end()) {
+      r.queue = q->second;
+      r.agents.clear();
+    }
     return r;
+  }
+  std::vector<Target> external(std::int64_t, std::string_view, std::string_view number,
+                               const sip::Peer& inbound) override {
+    Target t;
+    t.kind = Target::Kind::kAlternate;
+    t.peer = inbound;
+    t.peer.ip = ip("203.0.113.10");
+    t.peer.port = 5060;
+    t.request_uri = "sip:" + std::string(number) + "@203.0.113.10:5060";
+    return {t};
   }
   std::vector<Target> targets(std::int64_t, std::string_view, std::string_view agent,
                               const sip::Peer& inbound, std::uint64_t) override {
@@ -90,6 +104,7 @@ class FakeRouting : public Routing {
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
   std::set<std::string> recorded;     // numbers provisioned with record = true
+  std::map<std::string, std::string> queued;  // numbers provisioned with a queue
   std::set<std::string> srtp_agents;  // agents whose phones take SRTP only
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};
@@ -104,6 +119,14 @@ class RecordingMedia : public MediaSink {
   }
   std::vector<media::Command> commands;
   bool full = false;
+};
+
+// The ACD's side as a test sees it: every report kept, orders fed by hand.
+class FakeQueue : public CallQueue {
+ public:
+  void report(const QueueReport& r) override { reports.push_back(r); }
+  unsigned poll(const std::function<void(const QueueOrder&)>&) override { return 0; }
+  std::vector<QueueReport> reports;
 };
 
 class Harness {

@@ -1,0 +1,232 @@
+// The B2BUA's half of ACD distribution: a call to a number with a queue is
+// handed to the ACD, which answers with orders (call_queue.h). While the
+// caller waits it hears the queue's announcement then music, played by the
+// dataplane as early media (183 with our SDP); an offer rings one agent's
+// phones like the per-number hunting does; what became of the offer and of
+// the caller goes back to the ACD.
+#include "common/log.h"
+#include "control/b2bua/b2bua.h"
+#include "control/b2bua/call.h"
+#include "control/b2bua/sdp_anchor.h"
+
+namespace trunkline::b2bua {
+
+namespace {
+
+// A 183 is repeated this often while a caller waits: a proxy that hears
+// nothing for 3 minutes (RFC 3261 Timer C) would cancel the call.
+constexpr std::uint64_t kProgressRefreshMs = 60'000;
+
+}  // namespace
+
+bool B2bua::install_media(Call& call) {
+  if (call.media_installed) return true;
+  media::Command cmd;
+  cmd.verb = media::CommandVerb::kCreate;
+  cmd.id = call.id;
+  cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+  cmd.legs[0] = call.carrier.media;
+  cmd.legs[1] = call.agent.media;
+  if (!media_.send(cmd)) {
+    ++counters_.media_command_failed;
+    ++counters_.refused_overload;
+    if (call.queued) report(call, QueueReportKind::kAbandoned);
+    call.queued = false;
+    answer_carrier(call, 503, "Service Unavailable",
+                   "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n");
+    end_call(call, Outcome::kFailed, 503, "media command ring full");
+    return false;
+  }
+  call.media_installed = true;
+  return true;
+}
+
+void B2bua::enqueue(Call& call) {
+  if (queue_ == nullptr) {
+    ++counters_.queue_no_acd;
+    TL_LOG(kWarn, "call_refused_no_acd", "session=%u did=%s queue=%s", call.id,
+           call.route.did.c_str(), call.route.queue.c_str());
+    answer_carrier(call, 480, reason_of(480));
+    end_call(call, Outcome::kRefused, 480, "number has a queue but the ACD is not running");
+    return;
+  }
+  // The media session exists from the start: prompts play on its carrier leg.
+  if (!install_media(call)) return;
+  call.queued = true;
+  ++counters_.queued;
+  QueueReport r;
+  r.kind = QueueReportKind::kArrived;
+  r.shard = static_cast<std::uint8_t>(cfg_.shard);
+  r.call = call.id;
+  r.tenant = call.route.tenant;
+  copy_name(r.queue, call.route.queue);
+  copy_name(r.line_skill, call.route.line_skill);
+  queue_->report(r);
+  TL_LOG(kInfo, "call_queued", "session=%u queue=%s", call.id, call.route.queue.c_str());
+}
+
+void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure) {
+  if (queue_ == nullptr) return;
+  QueueReport r;
+  r.kind = kind;
+  r.failure = failure;
+  r.shard = static_cast<std::uint8_t>(cfg_.shard);
+  r.call = call.id;
+  r.tenant = call.route.tenant;
+  copy_name(r.agent, call.current_agent);
+  queue_->report(r);
+}
+
+// Every phone of the offered agent failed or rang out.
+void B2bua::offer_failed(Call& call) {
+  OfferFailureKind kind = OfferFailureKind::kError;
+  if (call.failure == Outcome::kNoAnswer) {
+    kind = OfferFailureKind::kNoAnswer;
+  } else if (call.last_failure == 603) {
+    kind = OfferFailureKind::kRejected;
+  } else if (call.failure == Outcome::kBusy) {
+    kind = OfferFailureKind::kBusy;
+  }
+  TL_LOG(kInfo, "call_offer_failed", "session=%u agent=%s code=%d", call.id,
+         call.current_agent.c_str(), call.last_failure);
+  report(call, QueueReportKind::kOfferFailed, kind);
+  call.out_invite_tx = 0;
+  call.failure = Outcome::kUnreachable;
+  call.last_failure = 0;
+}
+
+// Early media towards the carrier: a 183 with our SDP (G.711 only, so the
+// lcore can play its prompts in that law), then kPlay on the carrier leg.
+// Both prompts 0 stop the playout.
+void B2bua::play(Call& call, std::uint16_t announcement, std::uint16_t music) {
+  if (announcement != 0 || music != 0) {
+    if (!call.early_answered) {
+      auto narrowed = narrow_to_g711(call.offer, &call.prompt_pt);
+      if (!narrowed) {
+        // The caller waits with the carrier's own ringback instead.
+        TL_LOG(kInfo, "queue_prompt_skipped", "session=%u reason=\"%s\"", call.id,
+               narrowed.error().message.c_str());
+        return;
+      }
+      call.offer = std::move(*narrowed);  // agents are offered the same codec
+      call.carrier_answer_sdp = anchored_for(call.carrier, call.offer, call.id, 1);
+      call.carrier.sdp_version = 1;
+      if (call.carrier_answer_sdp.empty()) return;
+      call.early_answered = true;
+      answer_carrier(call, 183, reason_of(183), {}, call.carrier_answer_sdp);
+      call.progress_due_ms = now_ms_() + kProgressRefreshMs;
+    }
+    ++counters_.queue_prompts;
+  } else if (!call.early_answered) {
+    return;  // nothing plays
+  }
+  media::Command cmd;
+  cmd.verb = media::CommandVerb::kPlay;
+  cmd.id = call.id;
+  cmd.leg = 0;
+  cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+  cmd.prompts[0] = announcement;
+  cmd.prompts[1] = music;
+  cmd.payload_type = call.prompt_pt;
+  media(cmd);
+}
+
+void B2bua::offer(Call& call, const QueueOrder& order) {
+  const std::string_view agent = order.agent;
+  if (call.out_invite_tx != 0) {
+    // One offer at a time per caller (ring-all is refused at provisioning).
+    const std::string current = call.current_agent;
+    call.current_agent = std::string(agent);
+    report(call, QueueReportKind::kOfferFailed, OfferFailureKind::kError);
+    call.current_agent = current;
+    TL_LOG(kWarn, "queue_offer_refused", "session=%u agent=%.*s reason=\"an offer is ringing\"",
+           call.id, static_cast<int>(agent.size()), agent.data());
+    return;
+  }
+  ++counters_.queue_offers;
+  call.current_agent = std::string(agent);
+  call.offer_rang = false;
+  call.offer_ring_ms = order.ring_timeout_ms;
+  call.failure = Outcome::kUnreachable;
+  call.last_failure = 0;
+  call.targets = routing_.targets(call.route.tenant, call.route.trunk, agent,
+                                  call.carrier.dialog.peer, now_ms_());
+  std::reverse(call.targets.begin(), call.targets.end());  // best last: pop_back
+  if (call.targets.empty())
+    TL_LOG(kInfo, "queue_agent_unreachable", "session=%u agent=%.*s reason=\"no phone\"", call.id,
+           static_cast<int>(agent.size()), agent.data());
+  try_next_target(call);  // with no target: reported failed at once
+}
+
+void B2bua::release_queued(Call& call, int code, std::string_view cause) {
+  ++counters_.queue_released;
+  call.queued = false;  // the ACD has let the caller go already
+  if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+  answer_carrier(
+      call, code, reason_of(code),
+      code == 503 ? "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n" : std::string());
+  end_call(call, Outcome::kRefused, code, cause);
+}
+
+void B2bua::on_queue_order(const QueueOrder& order) {
+  auto it = calls_.find(order.call);
+  // A caller gone meanwhile was reported abandoned; the ACD catches up.
+  if (it == calls_.end() || it->second->state != CallState::kRouting) return;
+  Call& call = *it->second;
+  switch (order.kind) {
+    case QueueOrderKind::kOffer:
+      if (call.queued) offer(call, order);
+      return;
+    case QueueOrderKind::kCancelOffer:
+      if (call.out_invite_tx != 0 && call.current_agent == order.agent) {
+        (void)layer_->cancel(call.out_invite_tx, now_ms_());
+        by_invite_tx_.erase(call.out_invite_tx);
+        call.out_invite_tx = 0;
+        call.targets.clear();
+      }
+      return;
+    case QueueOrderKind::kPlay:
+      play(call, order.announcement, order.music);
+      return;
+    case QueueOrderKind::kAnnounceThenRelease:
+      call.queued = false;
+      ++counters_.queue_released;
+      play(call, order.announcement, 0);
+      call.release_at_ms = now_ms_() + (call.early_answered ? order.release_after_ms : 0);
+      if (call.release_at_ms == now_ms_()) release_queued(call, 480, "queue overflow: closed");
+      return;
+    case QueueOrderKind::kTransfer: {
+      call.queued = false;
+      ++counters_.queue_released;
+      play(call, 0, 0);
+      call.current_agent = std::string(order.number);
+      call.offer_ring_ms = 0;
+      call.targets = routing_.external(call.route.tenant, call.route.trunk, order.number,
+                                       call.carrier.dialog.peer);
+      TL_LOG(kInfo, "queue_transfer", "session=%u number=%s targets=%zu", call.id, order.number,
+             call.targets.size());
+      call.route.agents.clear();
+      call.next_agent = 0;
+      try_next_target(call);  // no target: 480 to the carrier
+      return;
+    }
+    case QueueOrderKind::kRefuse:
+      release_queued(call, order.sip_status != 0 ? order.sip_status : 503,
+                     "queue overflow: refused");
+      return;
+  }
+}
+
+void B2bua::queue_tick(Call& call, std::uint64_t now) {
+  if (call.release_at_ms != 0 && now >= call.release_at_ms) {
+    call.release_at_ms = 0;
+    release_queued(call, 480, "queue overflow: announcement played");
+    return;
+  }
+  if (call.early_answered && call.inbound_tx != 0 && now >= call.progress_due_ms) {
+    call.progress_due_ms = now + kProgressRefreshMs;
+    answer_carrier(call, 183, reason_of(183), {}, call.carrier_answer_sdp);
+  }
+}
+
+}  // namespace trunkline::b2bua
