@@ -136,7 +136,9 @@ DeskAnswer AcdPlane::board(std::int64_t tenant) {
     if (t == impl.tenants.end())
       return fail(DeskError::kNotFound, "tenant " + std::to_string(tenant) + " has no ACD");
     acd::JsonWriter json(false);
+    json.begin_object();
     acd::write_metrics(json, t->second.engine->metrics(impl.now_us()));
+    json.end_object();
     return DeskAnswer{DeskError::kNone, {}, json.str()};
   });
 }
