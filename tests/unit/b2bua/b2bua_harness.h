@@ -103,9 +103,9 @@ class FakeRouting : public Routing {
     return out;
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
-  std::set<std::string> recorded;     // numbers provisioned with record = true
+  std::set<std::string> recorded;             // numbers provisioned with record = true
   std::map<std::string, std::string> queued;  // numbers provisioned with a queue
-  std::set<std::string> srtp_agents;  // agents whose phones take SRTP only
+  std::set<std::string> srtp_agents;          // agents whose phones take SRTP only
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};
 };
