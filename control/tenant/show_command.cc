@@ -30,6 +30,14 @@ std::string json_strings(const std::vector<std::string>& list) {
   return out + "]";
 }
 
+// {"sales":5,"support":3}
+std::string skills_json(const std::vector<std::pair<std::string, int>>& skills) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < skills.size(); ++i)
+    out += (i ? "," : "") + json_quote(skills[i].first) + ":" + std::to_string(skills[i].second);
+  return out + "}";
+}
+
 std::string joined(const std::vector<std::string>& list) {
   std::string out;
   for (const std::string& s : list) out += (out.empty() ? "" : ",") + s;
@@ -131,20 +139,23 @@ Status add_rows(store::Store& st, const store::Tenant& t, const Options& o, List
                             .str("static_contact", x.static_contact)
                             .str("alternate_number", x.alternate_number)
                             .raw("srtp", x.srtp ? "true" : "false")
+                            .raw("skills", skills_json(x.skills))
+                            .raw("queues", json_strings(x.queues))
                             .done());
     }
   } else if (o.what == "dids") {
     auto list = (*scope)->dids();
     if (!list) return list.error();
     for (const store::Did& x : *list) {
-      l->rows.push_back(
-          {t.name, x.number, or_dash(x.line_skill), x.record ? "yes" : "no", joined(x.agents)});
+      l->rows.push_back({t.name, x.number, or_dash(x.line_skill), x.record ? "yes" : "no",
+                         x.queue.empty() ? joined(x.agents) : "queue " + x.queue});
       l->json.push_back(Object()
                             .str("tenant", t.name)
                             .str("number", x.number)
                             .str("line_skill", x.line_skill)
                             .raw("record", x.record ? "true" : "false")
                             .raw("agents", json_strings(x.agents))
+                            .str("queue", x.queue)
                             .done());
     }
   } else {  // cdrs

@@ -120,12 +120,15 @@ def test_agent_commands_refuse_what_they_cannot_do(acd):
     assert rc == 1 and "conflict" in err, err
     rc, _, err = agent(tb, "not-ready", "--agent", "alice")
     assert rc == 2 and "--reason" in err, err
-    rc, _, err = subprocess.run([tb.binary, "agent", "board", "--tenant", "globex",
-                                 "--socket", tb.socket], capture_output=True, text=True).returncode, \
-        None, None
-    assert rc == 1
+    unknown = subprocess.run([tb.binary, "agent", "board", "--tenant", "globex", "--socket",
+                              tb.socket], capture_output=True, text=True)
+    assert unknown.returncode == 1 and "no tenant 'globex'" in unknown.stderr, unknown.stderr
     view = agent_ok(tb, "status", "--agent", "alice")
     assert view["state"] == "logged_out" and view["call"] is None, view
+    shown = subprocess.run([tb.binary, "show", "agents", "--tenant", "acme", "--json", "--store",
+                            tb.store_path], capture_output=True, text=True, check=True)
+    bob = [a for a in json.loads(shown.stdout) if a["name"] == "bob"][0]
+    assert bob["skills"] == {"sales": 3} and bob["queues"] == ["sales", "night"], bob
 
 
 def test_waiting_caller_hears_prompts_then_the_agent_who_logs_in(acd):
@@ -199,6 +202,12 @@ def test_longest_idle_agent_gets_each_call_and_not_ready_is_skipped(acd):
     assert [c["agent"] for c in answered] == ["alice", "bob", "bob"], answered
     board = agent_ok(tb, "board")
     assert board["agents"]["bob"]["calls"] >= 2 and board["agents"]["alice"]["calls"] >= 1, board
+    # The engine's metrics and the CDRs tell the same story.
+    all_answered = [c for c in cdrs(tb) if c.get("did") == DID and c.get("outcome") == "answered"]
+    assert board["queues"]["sales"]["answered"] == len(all_answered), (board, all_answered)
+    for name in ("alice", "bob"):
+        assert board["agents"][name]["calls"] == len(
+            [c for c in all_answered if c["agent"] == name]), (board, all_answered)
     assert board["agents"]["alice"]["state"] == "not_ready", board
     for name in ("alice", "bob"):
         agent_ok(tb, "logout", "--agent", name)
