@@ -53,9 +53,6 @@ Result<TenantAcd> build_engine(const tenant::Directory& dir, const tenant::DirTe
   for (const acd::SkillConfig& s : config->skills)
     if (auto r = out.engine->add_skill(s); !r) return Error{source + ": " + r.error().message};
   for (acd::ScenarioQueue& q : config->queues) {
-    if (q.config.strategy == acd::Strategy::kRingAll)
-      return Error{source + ": queue '" + q.config.name +
-                   "': ring_all needs parallel forking, which live calls do not do yet"};
     // The B2BUA times the ringing: one clock for "no answer", no race
     // between a timeout here and an answer there.
     out.ring_timeout_ms.push_back(static_cast<std::uint32_t>(q.config.ring_timeout_us / 1000));

@@ -237,6 +237,8 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
     call->carrier.media.srtp = srtp_keys(*carrier_key, &offer->crypto);
   }
   call->agent.media.local.port = *ports_.allocate();
+  call->agent.media.local.ip = from.local;  // until a phone's side is known
+  call->agent.media.dpdk_port = from.dpdk_port;
   CallRecord& r = call->record;
   r.tenant = call->route.tenant;
   r.cdr.call_id = call->carrier.dialog.call_id;
@@ -253,92 +255,7 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   by_server_tx_[tx] = c.id;
   calls_.emplace(c.id, std::move(call));
   if (!c.route.queue.empty()) return enqueue(c);
-  try_next_target(c);
-}
-
-void B2bua::try_next_target(Call& call) {
-  for (;;) {
-    if (call.targets.empty()) {
-      if (call.queued) return offer_failed(call);  // the ACD decides what next
-      if (call.next_agent >= call.route.agents.size()) break;
-      call.current_agent = call.route.agents[call.next_agent++];
-      call.targets = routing_.targets(call.route.tenant, call.route.trunk, call.current_agent,
-                                      call.carrier.dialog.peer, now_ms_());
-      std::reverse(call.targets.begin(), call.targets.end());  // best last: pop_back
-      continue;
-    }
-    Target t = std::move(call.targets.back());
-    call.targets.pop_back();
-    if (!call.out_call_id.empty()) by_call_id_.erase(call.out_call_id);
-    call.out_call_id = new_call_id();
-    Dialog& d = call.agent.dialog;
-    d = Dialog{};
-    d.call_id = call.out_call_id;
-    d.local_tag = new_tag();
-    d.local_uri =
-        "<sip:" + call.record.cdr.caller + "@" +
-        (t.peer.local.is_v4() ? t.peer.local.to_string() : "[" + t.peer.local.to_string() + "]") +
-        ">";
-    d.remote_uri = "<" + t.request_uri + ">";
-    d.remote_target = t.request_uri;
-    d.peer = t.peer;
-    d.contact = contact_for(t.peer);
-    call.agent.established = false;
-    call.agent.media.local.ip = t.peer.local;
-    call.agent.media.dpdk_port = t.peer.dpdk_port;
-    call.agent.media.remote = {};
-    call.agent.sdes.reset();
-    call.agent.media.srtp = {};
-    if (t.srtp) {
-      auto k = new_sdes_key(1, media::SrtpSuite::kAesCm128HmacSha1_80);
-      if (!k) {
-        TL_LOG(kWarn, "srtp_key_failed", "session=%u reason=\"%s\"", call.id,
-               k.error().message.c_str());
-        continue;  // this target needs SRTP; try the next
-      }
-      call.agent.sdes = *k;
-      call.agent.media.srtp = srtp_keys(*k, nullptr);
-    }
-    if (call.media_installed) {
-      // A new target: the agent leg's remote is unknown again, its SRTP new.
-      media::Command cmd;
-      cmd.verb = media::CommandVerb::kUpdateRemote;
-      cmd.id = call.id;
-      cmd.leg = 1;
-      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-      cmd.legs[1] = call.agent.media;
-      media(cmd);
-    } else if (!install_media(call)) {
-      return;
-    }
-    auto sdp =
-        anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port, call.id,
-                   ++call.agent.sdp_version, call.agent.sdes ? &*call.agent.sdes : nullptr);
-    if (!sdp) break;  // cannot happen: the offer was read before
-    const std::string extra = "Allow: " + std::string(kAllow) + "\r\n";
-    std::string bytes = d.request("INVITE", layer_->new_branch(), extra, kSdp, *sdp);
-    auto tx = layer_->request(std::move(bytes), t.peer, now_ms_());
-    if (!tx) {
-      call.last_failure = 500;
-      continue;
-    }
-    TL_LOG(kInfo, "call_target", "session=%u agent=%s kind=%s uri=%s", call.id,
-           call.current_agent.c_str(), std::string(target_kind_name(t.kind)).c_str(),
-           t.request_uri.c_str());
-    by_call_id_[call.out_call_id] = call.id;
-    call.out_invite_tx = *tx;
-    by_invite_tx_[*tx] = call.id;
-    call.ring_deadline_ms =
-        now_ms_() + (call.offer_ring_ms != 0 ? call.offer_ring_ms : cfg_.ring_timeout_s * 1000ull);
-    call.record.cdr.agent = call.current_agent;
-    return;
-  }
-  // Nobody left to try.
-  int code = 480;
-  if (call.failure == Outcome::kBusy) code = 486;
-  answer_carrier(call, code, reason_of(code));
-  end_call(call, call.failure, code,
-           call.route.agents.empty() ? "no agent for this number" : "no agent answered");
+  hunt(c);
 }
 
 void B2bua::answer_carrier(Call& call, int code, std::string_view reason, std::string_view extra,
@@ -378,107 +295,6 @@ std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::S
   auto sdp = anchor_sdp(peer_sdp, leg.media.local.ip, leg.media.local.port, id, version,
                         leg.sdes ? &*leg.sdes : nullptr);
   return sdp ? std::move(*sdp) : std::string();
-}
-
-void B2bua::on_invite_response(Call& call, const sip::Message& resp) {
-  const int code = resp.status_line().code;
-  if (code == 100) return;
-  if (call.state == CallState::kEnded) {
-    // The caller left (CANCEL) while the agent answered: end the agent's leg too.
-    if (code >= 200 && code < 300) {
-      if (auto d = Dialog::from_response(resp, call.agent.dialog, call.agent.dialog.peer)) {
-        call.agent.dialog = std::move(*d);
-        call.agent.established = true;
-        send_ack(call, resp.cseq().number);
-        send_in_dialog(call, Side::kAgent, "BYE");
-      }
-    }
-    return;
-  }
-  if (code >= 300) {
-    by_invite_tx_.erase(call.out_invite_tx);
-    call.out_invite_tx = 0;
-    return on_target_failed(call, code, resp.status_line().reason);
-  }
-  if (resp.to().has_tag) {
-    if (auto d = Dialog::from_response(resp, call.agent.dialog, call.agent.dialog.peer)) {
-      call.agent.dialog = std::move(*d);
-      call.agent.established = true;
-    } else if (code >= 200) {
-      TL_LOG(kWarn, "agent_answer_bad", "session=%u error=\"%s\"", call.id,
-             d.error().message.c_str());
-    }
-  }
-  std::string sdp;
-  if (has_sdp(resp)) {
-    auto a = read_audio(resp.body());
-    if (a && a->secure != call.agent.sdes.has_value()) {
-      TL_LOG(kWarn, "agent_answer_srtp_mismatch", "session=%u offered=%s answered=%s", call.id,
-             call.agent.sdes ? "RTP/SAVP" : "RTP/AVP", a->secure ? "RTP/SAVP" : "RTP/AVP");
-      a = Error{"SRTP answer does not match the offer"};
-    }
-    if (a) {
-      call.agent.media.remote = a->remote;
-      call.agent.media.telephone_event_pt = a->telephone_event_pt;
-      if (call.agent.sdes) call.agent.media.srtp = srtp_keys(*call.agent.sdes, &a->crypto);
-      media::Command cmd;
-      cmd.verb = media::CommandVerb::kUpdateRemote;
-      cmd.id = call.id;
-      cmd.leg = 1;
-      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-      cmd.legs[1] = call.agent.media;
-      media(cmd);
-      sdp = anchored_for(call.carrier, resp.body(), call.id, ++call.carrier.sdp_version);
-    }
-  }
-  if (code < 200) {
-    if (call.queued && !call.offer_rang) {
-      call.offer_rang = true;
-      report(call, QueueReportKind::kRinging);
-    }
-    // A caller hearing our prompts keeps hearing them until the answer.
-    if (!call.early_answered)
-      answer_carrier(call, code == 183 && sdp.empty() ? 180 : code, reason_of(code), {}, sdp);
-    return;
-  }
-  // 2xx: the agent answered.
-  by_invite_tx_.erase(call.out_invite_tx);
-  call.out_invite_tx = 0;
-  send_ack(call, resp.cseq().number);
-  if (sdp.empty() || !call.agent.established) {
-    send_in_dialog(call, Side::kAgent, "BYE");
-    answer_carrier(call, 500, "Server Internal Error");
-    end_call(call, Outcome::kFailed, 500, "agent answered without a usable SDP answer");
-    return;
-  }
-  if (call.early_answered) {
-    play(call, 0, 0);  // the prompts stop; the carrier keeps the SDP of our 183
-    answer_carrier(call, 200, "OK", {}, call.carrier_answer_sdp);
-  } else {
-    answer_carrier(call, 200, "OK", {}, sdp);
-  }
-  if (call.queued) report(call, QueueReportKind::kAnswered);
-  call.state = CallState::kAnswered;
-  call.record.cdr.answered_at_ms = wall_ms_();
-  call.record.cdr.agent = call.current_agent;
-  ++counters_.calls_answered;
-  ++counters_.calls_active;
-  TL_LOG(kInfo, "call_answered", "session=%u agent=%s", call.id, call.current_agent.c_str());
-  if (call.route.record) start_recording(call, resp.body());
-}
-
-void B2bua::on_target_failed(Call& call, int code, std::string_view reason) {
-  call.last_failure = code;
-  if (code == 486 || code == 600 || code == 603) {
-    ++counters_.agent_busy;
-    call.failure = Outcome::kBusy;
-  } else if (code != 487) {  // 487: our own CANCEL at the ring timeout, counted there
-    ++counters_.agent_unreachable;
-    call.failure = Outcome::kUnreachable;
-  }
-  TL_LOG(kInfo, "call_target_failed", "session=%u agent=%s code=%d reason=\"%.*s\"", call.id,
-         call.current_agent.c_str(), code, static_cast<int>(reason.size()), reason.data());
-  try_next_target(call);
 }
 
 void B2bua::send_in_dialog(Call& call, Side side, std::string_view method, std::string_view extra,

@@ -28,6 +28,9 @@
 
 namespace trunkline::b2bua {
 
+struct Offer;   // call.h
+struct Branch;  // call.h
+
 // Where media commands go (the dataplane's command rings in the daemon).
 class MediaSink {
  public:
@@ -144,9 +147,21 @@ class B2bua final : public sip::TransactionUser {
   void start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer& from);
   void in_dialog(sip::TxId tx, const sip::Message& req, const sip::Peer& from, Call& call,
                  Side side);
-  void try_next_target(Call& call);
-  void on_invite_response(Call& call, const sip::Message& response);
-  void on_target_failed(Call& call, int code, std::string_view reason);
+  // b2bua_branches.cc: ringing agents' phones.
+  void hunt(Call& call);
+  void offer_agent(Call& call, std::string agent, std::vector<Target> targets,
+                   std::uint32_t ring_ms);
+  bool ring_wave(Call& call, Offer& offer);
+  bool send_invite(Call& call, Offer& offer, const Target& t);
+  bool agent_key(Call& call);
+  void forget_branch(Call& call, sip::TxId tx);
+  void cancel_branches(Call& call, const std::string* only_agent = nullptr);
+  void on_branch_response(Call& call, sip::TxId tx, const sip::Message& response);
+  void branch_failed(Call& call, sip::TxId tx, int code, std::string_view reason);
+  void wave_over(Call& call, const std::string& agent);
+  void offer_over(Call& call, const std::string& agent);
+  void answered_by(Call& call, sip::TxId tx, const sip::Message& response);
+  void tick_offers(Call& call, std::uint64_t now);
   void answer_carrier(Call& call, int code, std::string_view reason, std::string_view extra = {},
                       std::string_view sdp = {});
   void respond(sip::TxId tx, const sip::Message& req, int code, std::string_view reason,
@@ -165,9 +180,10 @@ class B2bua final : public sip::TransactionUser {
   // b2bua_queue.cc: calls distributed by the ACD.
   void enqueue(Call& call);
   bool install_media(Call& call);
-  void report(Call& call, QueueReportKind kind,
-              OfferFailureKind failure = OfferFailureKind::kError);
-  void offer_failed(Call& call);
+  // `agent` "": the call's current agent.
+  void report(Call& call, QueueReportKind kind, OfferFailureKind failure = OfferFailureKind::kError,
+              std::string_view agent = {});
+  void offer_failed(Call& call, const Offer& offer);
   void play(Call& call, std::uint16_t announcement, std::uint16_t music);
   void offer(Call& call, const QueueOrder& order);
   void release_queued(Call& call, int code, std::string_view cause);

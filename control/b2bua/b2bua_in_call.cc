@@ -104,7 +104,7 @@ void B2bua::on_cancel(sip::TxId invite_tx) {
   if (c == calls_.end() || c->second->inbound_tx != invite_tx) return;
   Call& call = *c->second;
   answer_carrier(call, 487, reason_of(487));
-  if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+  cancel_branches(call);
   ++counters_.abandoned;
   end_call(call, Outcome::kAbandoned, 487, "caller cancelled");
 }
@@ -154,7 +154,7 @@ void B2bua::on_response(sip::TxId client_tx, const sip::Message& response) {
   if (it == by_invite_tx_.end()) return;  // a BYE's answer: nothing depends on it
   auto c = calls_.find(it->second);
   if (c == calls_.end()) return;
-  on_invite_response(*c->second, response);
+  on_branch_response(*c->second, client_tx, response);
 }
 
 void B2bua::on_client_timeout(sip::TxId client_tx) {
@@ -173,12 +173,19 @@ void B2bua::on_client_timeout(sip::TxId client_tx) {
   }
   auto it = by_invite_tx_.find(client_tx);
   if (it == by_invite_tx_.end()) return;
-  const media::SessionId id = it->second;
-  by_invite_tx_.erase(it);
-  auto c = calls_.find(id);
-  if (c == calls_.end() || c->second->state == CallState::kEnded) return;
-  c->second->out_invite_tx = 0;
-  on_target_failed(*c->second, 408, "no response");
+  auto c = calls_.find(it->second);
+  if (c == calls_.end()) {
+    by_invite_tx_.erase(it);
+    return;
+  }
+  Call& call = *c->second;
+  const Branch* b = call.find_branch(client_tx);
+  if (b == nullptr || b->cancelled || call.state != CallState::kRouting) {
+    forget_branch(call, client_tx);
+    by_invite_tx_.erase(client_tx);
+    return;
+  }
+  branch_failed(call, client_tx, 408, "no response");
 }
 
 void B2bua::on_server_timeout(sip::TxId server_tx) {
@@ -216,7 +223,7 @@ void B2bua::hang_up(Call& call, Side from_side, int code, std::string_view text)
     end_call(call, Outcome::kAnswered, code, text);
   } else {
     // A BYE on an early dialog: the call never got going.
-    if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+    cancel_branches(call);
     answer_carrier(call, 487, reason_of(487));
     end_call(call, Outcome::kAbandoned, 487, text);
   }
@@ -321,6 +328,7 @@ void B2bua::finish(Call& call) {
   ports_.release(call.agent.media.local.port);
   by_call_id_.erase(call.carrier.dialog.call_id);
   if (!call.out_call_id.empty()) by_call_id_.erase(call.out_call_id);
+  for (const Branch& b : call.branches) by_call_id_.erase(b.dialog.call_id);
   std::erase_if(by_server_tx_, [&](const auto& e) { return e.second == call.id; });
   std::erase_if(by_invite_tx_, [&](const auto& e) { return e.second == call.id; });
   std::erase_if(relays_, [&](const auto& e) { return e.second.call == call.id; });
@@ -365,7 +373,7 @@ void B2bua::on_media_report(const media::Report& r) {
       ++counters_.media_command_failed;
       TL_LOG(kWarn, "media_refused", "session=%u worker=%u", call.id, r.worker);
       if (call.state != CallState::kEnded) {
-        if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+        cancel_branches(call);
         if (call.state == CallState::kAnswered) {
           send_in_dialog(call, Side::kCarrier, "BYE");
           send_in_dialog(call, Side::kAgent, "BYE");
@@ -389,18 +397,9 @@ void B2bua::tick() {
   for (auto& [id, call] : calls_) {
     if (call->state == CallState::kEnded) {
       if (now >= call->cdr_due_ms) due.push_back(id);
-    } else if (call->state == CallState::kRouting && call->out_invite_tx != 0 &&
-               now >= call->ring_deadline_ms) {
-      ++counters_.agent_no_answer;
-      (void)layer_->cancel(call->out_invite_tx, now);
-      by_invite_tx_.erase(call->out_invite_tx);
-      call->out_invite_tx = 0;
-      call->failure = Outcome::kNoAnswer;
-      call->last_failure = 408;
-      if (call->queued) call->targets.clear();  // the agent rang out: the ACD decides
-      try_next_target(*call);                   // may end the call: its CDR is due on a later tick
     } else if (call->state == CallState::kRouting) {
-      queue_tick(*call, now);
+      tick_offers(*call, now);  // may end the call: its CDR is due on a later tick
+      if (call->state == CallState::kRouting) queue_tick(*call, now);
     }
   }
   for (media::SessionId id : due) {

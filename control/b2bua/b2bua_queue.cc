@@ -32,6 +32,7 @@ bool B2bua::install_media(Call& call) {
     ++counters_.refused_overload;
     if (call.queued) report(call, QueueReportKind::kAbandoned);
     call.queued = false;
+    cancel_branches(call);
     answer_carrier(call, 503, "Service Unavailable",
                    "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n");
     end_call(call, Outcome::kFailed, 503, "media command ring full");
@@ -65,7 +66,8 @@ void B2bua::enqueue(Call& call) {
   TL_LOG(kInfo, "call_queued", "session=%u queue=%s", call.id, call.route.queue.c_str());
 }
 
-void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure) {
+void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure,
+                   std::string_view agent) {
   if (queue_ == nullptr) return;
   QueueReport r;
   r.kind = kind;
@@ -73,26 +75,23 @@ void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure) {
   r.shard = static_cast<std::uint8_t>(cfg_.shard);
   r.call = call.id;
   r.tenant = call.route.tenant;
-  copy_name(r.agent, call.current_agent);
+  copy_name(r.agent, agent.empty() ? std::string_view(call.current_agent) : agent);
   queue_->report(r);
 }
 
 // Every phone of the offered agent failed or rang out.
-void B2bua::offer_failed(Call& call) {
+void B2bua::offer_failed(Call& call, const Offer& offer) {
   OfferFailureKind kind = OfferFailureKind::kError;
-  if (call.failure == Outcome::kNoAnswer) {
+  if (offer.failure == Outcome::kNoAnswer) {
     kind = OfferFailureKind::kNoAnswer;
-  } else if (call.last_failure == 603) {
+  } else if (offer.last_failure == 603) {
     kind = OfferFailureKind::kRejected;
-  } else if (call.failure == Outcome::kBusy) {
+  } else if (offer.failure == Outcome::kBusy) {
     kind = OfferFailureKind::kBusy;
   }
-  TL_LOG(kInfo, "call_offer_failed", "session=%u agent=%s code=%d", call.id,
-         call.current_agent.c_str(), call.last_failure);
-  report(call, QueueReportKind::kOfferFailed, kind);
-  call.out_invite_tx = 0;
-  call.failure = Outcome::kUnreachable;
-  call.last_failure = 0;
+  TL_LOG(kInfo, "call_offer_failed", "session=%u agent=%s code=%d", call.id, offer.agent.c_str(),
+         offer.last_failure);
+  report(call, QueueReportKind::kOfferFailed, kind, offer.agent);
 }
 
 // Early media towards the carrier: a 183 with our SDP (G.711 only, so the
@@ -132,36 +131,23 @@ void B2bua::play(Call& call, std::uint16_t announcement, std::uint16_t music) {
 }
 
 void B2bua::offer(Call& call, const QueueOrder& order) {
-  const std::string_view agent = order.agent;
-  if (call.out_invite_tx != 0) {
-    // One offer at a time per caller (ring-all is refused at provisioning).
-    const std::string current = call.current_agent;
-    call.current_agent = std::string(agent);
-    report(call, QueueReportKind::kOfferFailed, OfferFailureKind::kError);
-    call.current_agent = current;
-    TL_LOG(kWarn, "queue_offer_refused", "session=%u agent=%.*s reason=\"an offer is ringing\"",
-           call.id, static_cast<int>(agent.size()), agent.data());
-    return;
-  }
+  const std::string agent = order.agent;
+  if (call.find_offer(agent) != nullptr) return;  // already ringing that agent
   ++counters_.queue_offers;
-  call.current_agent = std::string(agent);
-  call.offer_rang = false;
-  call.offer_ring_ms = order.ring_timeout_ms;
-  call.failure = Outcome::kUnreachable;
-  call.last_failure = 0;
-  call.targets = routing_.targets(call.route.tenant, call.route.trunk, agent,
+  auto targets = routing_.targets(call.route.tenant, call.route.trunk, agent,
                                   call.carrier.dialog.peer, now_ms_());
-  std::reverse(call.targets.begin(), call.targets.end());  // best last: pop_back
-  if (call.targets.empty())
-    TL_LOG(kInfo, "queue_agent_unreachable", "session=%u agent=%.*s reason=\"no phone\"", call.id,
-           static_cast<int>(agent.size()), agent.data());
-  try_next_target(call);  // with no target: reported failed at once
+  if (targets.empty())
+    TL_LOG(kInfo, "queue_agent_unreachable", "session=%u agent=%s reason=\"no phone\"", call.id,
+           agent.c_str());
+  // Ring-all queues offer several agents at once: each rings in parallel.
+  offer_agent(call, agent, std::move(targets), order.ring_timeout_ms);  // none: failed at once
 }
 
 void B2bua::release_queued(Call& call, int code, std::string_view cause) {
   ++counters_.queue_released;
   call.queued = false;  // the ACD has let the caller go already
-  if (call.out_invite_tx != 0) (void)layer_->cancel(call.out_invite_tx, now_ms_());
+  cancel_branches(call);
+  call.offers.clear();
   answer_carrier(
       call, code, reason_of(code),
       code == 503 ? "Retry-After: " + std::to_string(cfg_.retry_after_s) + "\r\n" : std::string());
@@ -178,11 +164,10 @@ void B2bua::on_queue_order(const QueueOrder& order) {
       if (call.queued) offer(call, order);
       return;
     case QueueOrderKind::kCancelOffer:
-      if (call.out_invite_tx != 0 && call.current_agent == order.agent) {
-        (void)layer_->cancel(call.out_invite_tx, now_ms_());
-        by_invite_tx_.erase(call.out_invite_tx);
-        call.out_invite_tx = 0;
-        call.targets.clear();
+      if (call.find_offer(order.agent) != nullptr) {
+        const std::string agent = order.agent;
+        cancel_branches(call, &agent);
+        std::erase_if(call.offers, [&](const Offer& o) { return o.agent == agent; });
       }
       return;
     case QueueOrderKind::kPlay:
@@ -199,15 +184,16 @@ void B2bua::on_queue_order(const QueueOrder& order) {
       call.queued = false;
       ++counters_.queue_released;
       play(call, 0, 0);
-      call.current_agent = std::string(order.number);
-      call.offer_ring_ms = 0;
-      call.targets = routing_.external(call.route.tenant, call.route.trunk, order.number,
+      cancel_branches(call);
+      call.offers.clear();
+      auto targets = routing_.external(call.route.tenant, call.route.trunk, order.number,
                                        call.carrier.dialog.peer);
       TL_LOG(kInfo, "queue_transfer", "session=%u number=%s targets=%zu", call.id, order.number,
-             call.targets.size());
+             targets.size());
       call.route.agents.clear();
       call.next_agent = 0;
-      try_next_target(call);  // no target: 480 to the carrier
+      if (targets.empty()) return hunt(call);  // 480 to the carrier
+      offer_agent(call, order.number, std::move(targets), 0);
       return;
     }
     case QueueOrderKind::kRefuse:

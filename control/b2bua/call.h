@@ -39,6 +39,32 @@ struct CallLeg {
   std::optional<SdesKey> sdes;    // SRTP on this leg: our key, sent in our a=crypto
 };
 
+// Ringing one agent (or, for a transfer, one number): its phones in waves
+// that ring in parallel (every registered contact, or the static address),
+// then the next wave (the alternate number) when the whole wave failed or
+// rang out. Several offers ring at once for a ring-all queue.
+struct Offer {
+  std::string agent;
+  std::vector<std::vector<Target>> waves;  // still to ring, in order
+  std::uint32_t ring_ms = 0;               // per wave; 0: B2buaConfig::ring_timeout_s
+  std::uint64_t deadline_ms = 0;           // the current wave rings out then
+  bool rang = false;                       // ringing reported to the ACD
+  Outcome failure = Outcome::kUnreachable;
+  int last_failure = 0;  // SIP code of the last phone that failed
+};
+
+// One INVITE towards one phone. A branch that lost (the caller left, another
+// phone answered, its wave rang out) is CANCELled and kept until its final
+// response, so a 2xx that crossed the CANCEL is acknowledged and hung up.
+struct Branch {
+  std::string agent;  // the Offer it belongs to
+  Dialog dialog;      // its own Call-ID, tags and, once a 1xx/2xx came, the phone's
+  sip::TxId tx = 0;
+  bool srtp = false;  // offered RTP/SAVP
+  bool established = false;
+  bool cancelled = false;
+};
+
 struct B2bua::Call {
   media::SessionId id = 0;
   CallState state = CallState::kRouting;
@@ -47,15 +73,13 @@ struct B2bua::Call {
   std::string offer;         // its SDP
   sip::TxId inbound_tx = 0;  // until its final response
   CallLeg carrier;
-  CallLeg agent;
-  std::string out_call_id;  // the agent leg's Call-ID (hashes to this shard)
-  std::vector<Target> targets;
-  std::size_t next_agent = 0;  // index into route.agents of the agent to try next
-  std::string current_agent;
-  sip::TxId out_invite_tx = 0;  // 0: none pending
-  std::uint64_t ring_deadline_ms = 0;
-  int last_failure = 0;  // code of the last target that failed
-  Outcome failure = Outcome::kUnreachable;
+  CallLeg agent;            // the phone that answered (its dialog once answered)
+  std::string out_call_id;  // the answering branch's Call-ID (hashes to this shard)
+  std::vector<Offer> offers;
+  std::vector<Branch> branches;
+  std::size_t next_agent = 0;               // index into route.agents of the agent to try next
+  std::string current_agent;                // the agent answering (or last offered), for the CDR
+  Outcome failure = Outcome::kUnreachable;  // of the last offer, for the final answer
   bool media_installed = false;
   bool pending_reinvite = false;
   std::uint32_t recording = 0;  // the recorder's handle; 0: not recorded
@@ -65,13 +89,27 @@ struct B2bua::Call {
   // Distributed by the ACD (b2bua_queue.cc): the ACD knows this caller until
   // it is released (answered-and-ended, abandoned, overflowed out).
   bool queued = false;
-  bool offer_rang = false;            // the current offer's ringing was reported
   bool early_answered = false;        // 183 with our SDP sent: prompts can play
   std::string carrier_answer_sdp;     // that SDP, sent again in the 200
   std::uint8_t prompt_pt = 0;         // 0 PCMU / 8 PCMA, of the narrowed offer
-  std::uint32_t offer_ring_ms = 0;    // the queue's ring timeout (0: the B2BUA's)
   std::uint64_t release_at_ms = 0;    // announcement-then-release: when to release
   std::uint64_t progress_due_ms = 0;  // next 183 refresh (keeps proxies' Timer C off)
+
+  Offer* find_offer(std::string_view agent_name) {
+    for (Offer& o : offers)
+      if (o.agent == agent_name) return &o;
+    return nullptr;
+  }
+  Branch* find_branch(sip::TxId tx) {
+    for (Branch& b : branches)
+      if (b.tx == tx) return &b;
+    return nullptr;
+  }
+  bool ringing() const {
+    for (const Branch& b : branches)
+      if (!b.cancelled) return true;
+    return false;
+  }
 };
 
 }  // namespace trunkline::b2bua

@@ -248,15 +248,6 @@ std::optional<acd::Scenario> read_acd(Reader& r, const toml::table& t, const std
     r.fail_located(config.error().message + " (in " + p + ".acd)");
     return std::nullopt;
   }
-  for (std::size_t i = 0; i < config->queues.size(); ++i) {
-    if (config->queues[i].config.strategy == acd::Strategy::kRingAll) {
-      const std::string key = p + ".acd.queue[" + std::to_string(i) + "].strategy";
-      r.fail(table->get("queue")->as_array()->get(i)->as_table()->get("strategy")->source(), key,
-             "ring_all needs parallel forking, which live calls do not do yet (acd simulate "
-             "takes it)");
-      return std::nullopt;
-    }
-  }
   std::ostringstream text;
   text << toml::toml_formatter{*table};
   out->acd_config = text.str();

@@ -179,19 +179,45 @@ TEST_F(AcdPlaneTest, FailedOfferGoesToTheNextAgentAndUnknownQueueIsRefused) {
   EXPECT_EQ(orders.back().call, 49u);
 }
 
-TEST_F(AcdPlaneTest, RingAllIsRefusedAtProvisioningUntilCallsForkInParallel) {
+TEST_F(AcdPlaneTest, RingAllOffersTheCallerToEveryReadyAgentAndCancelsTheLosers) {
   auto plan = tenant::read_plan(R"([[tenants]]
 name = "acme"
 sip_domain = "acme.example"
   [[tenants.acd.queue]]
   name = "sales"
   strategy = "ring_all"
+  [[tenants.agents]]
+  name = "alice"
+  password = "s3cret-pass"
+  queues = ["sales"]
+  [[tenants.agents]]
+  name = "bob"
+  password = "s3cret-pass"
+  queues = ["sales"]
 )",
                                 "p.toml");
-  ASSERT_FALSE(plan.ok());
-  EXPECT_NE(plan.error().message.find("tenants[0].acd.queue[0].strategy"), std::string::npos)
-      << plan.error().message;
-  EXPECT_NE(plan.error().message.find("ring_all"), std::string::npos);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_TRUE(tenant::apply_plan(*store_, *plan).ok());
+  auto dir = tenant::Directory::load(*store_);
+  ASSERT_TRUE(dir.ok());
+  plane_.reset();
+  auto plane = AcdPlane::start(**dir, prompts_, AcdSettings{});
+  ASSERT_TRUE(plane.ok()) << plane.error().message;
+  plane_ = std::move(*plane);
+  ASSERT_TRUE(plane_->log_in(acme_, "alice", true).ok());
+  ASSERT_TRUE(plane_->log_in(acme_, "bob", true).ok());
+  report(QueueReportKind::kArrived, 65);
+  std::vector<QueueOrder> offers;
+  for (int i = 0; i < 3 && offers.size() < 2; ++i)
+    for (const QueueOrder& o : until(QueueOrderKind::kOffer))
+      if (o.kind == QueueOrderKind::kOffer) offers.push_back(o);
+  ASSERT_EQ(offers.size(), 2u);
+  EXPECT_NE(std::string(offers[0].agent), std::string(offers[1].agent));
+  report(QueueReportKind::kAnswered, 65, "bob");
+  auto orders = until(QueueOrderKind::kCancelOffer);
+  ASSERT_FALSE(orders.empty());
+  EXPECT_EQ(orders.back().kind, QueueOrderKind::kCancelOffer);
+  EXPECT_STREQ(orders.back().agent, "alice");
 }
 
 }  // namespace

@@ -100,11 +100,20 @@ class FakeRouting : public Routing {
                     std::to_string(it->second.second);
     t.srtp = srtp_agents.count(std::string(agent)) != 0;
     out.push_back(t);
+    // A second registered phone rings at the same time.
+    if (auto second = second_phones.find(std::string(agent)); second != second_phones.end()) {
+      out.back().kind = Target::Kind::kRegistered;
+      t.kind = Target::Kind::kRegistered;
+      t.peer.ip = ip(second->second.c_str());
+      t.request_uri = "sip:" + std::string(agent) + "@" + second->second + ":5070";
+      out.push_back(t);
+    }
     return out;
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
   std::set<std::string> recorded;             // numbers provisioned with record = true
-  std::map<std::string, std::string> queued;  // numbers provisioned with a queue
+  std::map<std::string, std::string> queued;         // numbers provisioned with a queue
+  std::map<std::string, std::string> second_phones;  // agent -> address of another phone
   std::set<std::string> srtp_agents;          // agents whose phones take SRTP only
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};

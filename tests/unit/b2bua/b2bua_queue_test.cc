@@ -216,6 +216,73 @@ TEST(B2buaQueue, WithoutAnAcdAQueuedNumberIsRefused480) {
   EXPECT_EQ(h.b2bua.counters().queue_no_acd, 1u);
 }
 
+TEST(B2buaQueue, RingAllRingsEveryOfferedAgentAndTheFirstAnswerWins) {
+  QueuedCall q;
+  q.order(QueueOrderKind::kOffer, "alice");
+  q.order(QueueOrderKind::kOffer, "bob");
+  const Sent* to_alice = q.h.last_request_to("198.51.100.20", "INVITE");
+  const Sent* to_bob = q.h.last_request_to("198.51.100.21", "INVITE");
+  ASSERT_NE(to_alice, nullptr);
+  ASSERT_NE(to_bob, nullptr);
+  EXPECT_NE(to_alice->msg.call_id(), to_bob->msg.call_id());
+  q.h.receive(agent_response(to_alice->msg, 180, "a1"), peer("198.51.100.20", 5070));
+  q.h.receive(agent_response(to_bob->msg, 180, "b1"), peer("198.51.100.21", 5070));
+  q.h.receive(agent_response(to_bob->msg, 200, "b1", agent_sdp(), "sip:bob@198.51.100.21:5070"),
+              peer("198.51.100.21", 5070));
+  // bob won: alice's phone is cancelled, the carrier answered, bob reported.
+  EXPECT_NE(q.h.last_request_to("198.51.100.20", "CANCEL"), nullptr);
+  EXPECT_NE(q.h.last_request_to("198.51.100.21", "ACK"), nullptr);
+  EXPECT_NE(q.h.last_response_to("203.0.113.10", 200), nullptr);
+  ASSERT_FALSE(q.acd.reports.empty());
+  EXPECT_EQ(q.acd.reports.back().kind, QueueReportKind::kAnswered);
+  EXPECT_STREQ(q.acd.reports.back().agent, "bob");
+  int ringing = 0;
+  for (const QueueReport& r : q.acd.reports) ringing += r.kind == QueueReportKind::kRinging;
+  EXPECT_EQ(ringing, 2);  // once per offer
+  // alice answers too late (her 200 crossed the CANCEL): acknowledged, hung up.
+  const std::size_t before = q.h.transport.sent.size();
+  q.h.receive(agent_response(to_alice->msg, 200, "a1", agent_sdp()), peer("198.51.100.20", 5070));
+  bool ack = false, bye = false;
+  for (std::size_t i = before; i < q.h.transport.sent.size(); ++i) {
+    const Sent& m = *q.h.transport.sent[i];
+    if (m.to.ip != ip("198.51.100.20") || !m.msg.is_request()) continue;
+    ack = ack || m.msg.request_line().method == "ACK";
+    bye = bye || m.msg.request_line().method == "BYE";
+  }
+  EXPECT_TRUE(ack && bye);
+  EXPECT_EQ(q.h.b2bua.counters().calls_answered, 1u);
+}
+
+TEST(B2buaCallForking, EveryRegisteredPhoneOfTheAgentRingsAtOnce) {
+  Harness h;
+  h.routing.second_phones["alice"] = "198.51.100.22";
+  h.receive(carrier_invite(), kCarrier);
+  const Sent* desk = h.last_request_to("198.51.100.20", "INVITE");
+  const Sent* mobile = h.last_request_to("198.51.100.22", "INVITE");
+  ASSERT_NE(desk, nullptr);
+  ASSERT_NE(mobile, nullptr);
+  // The desk phone is busy: the mobile still rings, nobody else is tried yet.
+  h.receive(agent_response(desk->msg, 486, "d1"), peer("198.51.100.20", 5070));
+  EXPECT_EQ(h.last_request_to("198.51.100.21", "INVITE"), nullptr);
+  EXPECT_EQ(h.last_response_to("203.0.113.10", 486), nullptr);
+  h.receive(agent_response(mobile->msg, 200, "m1", agent_sdp()), peer("198.51.100.22", 5070));
+  EXPECT_NE(h.last_response_to("203.0.113.10", 200), nullptr);
+  EXPECT_EQ(h.b2bua.counters().calls_answered, 1u);
+}
+
+TEST(B2buaCallForking, WhenEveryPhoneOfTheAgentFailsTheNextAgentRings) {
+  Harness h;
+  h.routing.second_phones["alice"] = "198.51.100.22";
+  h.receive(carrier_invite(), kCarrier);
+  const Sent* desk = h.last_request_to("198.51.100.20", "INVITE");
+  const Sent* mobile = h.last_request_to("198.51.100.22", "INVITE");
+  ASSERT_NE(desk, nullptr);
+  ASSERT_NE(mobile, nullptr);
+  h.receive(agent_response(desk->msg, 486, "d1"), peer("198.51.100.20", 5070));
+  h.receive(agent_response(mobile->msg, 480, "m1"), peer("198.51.100.22", 5070));
+  EXPECT_NE(h.last_request_to("198.51.100.21", "INVITE"), nullptr);  // bob, next in the list
+}
+
 TEST(B2buaQueue, NarrowToG711KeepsTheFirstG711AndTelephoneEvent) {
   std::uint8_t pt = 99;
   auto s = narrow_to_g711(two_codec_offer(), &pt);

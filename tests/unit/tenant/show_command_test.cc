@@ -73,7 +73,7 @@ TEST_F(VerbTest, ProvisionThenShowEveryKind) {
   ASSERT_EQ(run(show_command, {"dids", "--tenant", "beta", "--json", "--store", path_}, &out), 0);
   EXPECT_EQ(out,
             "[\n  {\"tenant\":\"beta\",\"number\":\"+81600000000\",\"line_skill\":\"\","
-            "\"record\":false,\"agents\":[]}\n]\n");
+            "\"record\":false,\"agents\":[],\"queue\":\"\"}\n]\n");
 
   ASSERT_EQ(run(show_command, {"trunks", "--store", path_}, &out), 0);
   EXPECT_EQ(out,
