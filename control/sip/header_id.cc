@@ -1,6 +1,7 @@
 #include "control/sip/header_id.h"
 
 #include <array>
+#include <cstring>
 
 #include "control/sip/chars.h"
 
@@ -70,9 +71,37 @@ constexpr LowerNames make_lower_names() {
 
 constexpr LowerNames kLower = make_lower_names();
 
+std::uint64_t load64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+std::uint32_t load32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// name (2 to kMaxNameLength octets) against a lower-case canonical name of
+// the same length, a word at a time; the last word overlaps the one before
+// it rather than reading past the name.
 bool equals_lower(std::string_view name, const std::array<char, kMaxNameLength>& lower) {
-  for (std::size_t i = 0; i < name.size(); ++i)
-    if (static_cast<char>(name[i] | 0x20) != lower[i]) return false;
+  constexpr std::uint64_t kCase64 = 0x2020202020202020ull;
+  constexpr std::uint32_t kCase32 = 0x20202020u;
+  const char* p = name.data();
+  const char* l = lower.data();
+  std::size_t n = name.size();
+  if (n >= 8) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      if ((load64(p + i) | kCase64) != load64(l + i)) return false;
+    return i == n || (load64(p + n - 8) | kCase64) == load64(l + n - 8);
+  }
+  if (n >= 4)
+    return (load32(p) | kCase32) == load32(l) && (load32(p + n - 4) | kCase32) == load32(l + n - 4);
+  for (std::size_t i = 0; i < n; ++i)
+    if (static_cast<char>(p[i] | 0x20) != l[i]) return false;
   return true;
 }
 

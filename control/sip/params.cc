@@ -43,19 +43,19 @@ bool HeaderParams::find(std::string_view name, Param* out) const {
 
 bool take_escaped(Cursor& c, std::uint32_t classes, std::string_view* out, SyntaxError* err) {
   const char* start = c.pos();
-  while (!c.done()) {
-    char ch = c.peek();
-    if (ch == '%') {
-      if (hex_value(c.peek(1)) < 0 || hex_value(c.peek(2)) < 0 || c.pos() + 2 >= c.end())
-        return c.fail(err, "invalid %-escape");
-      c.advance(3);
-    } else if (is(ch, classes)) {
-      c.advance();
-    } else {
-      break;
+  const char* p = start;
+  const char* end = c.end();
+  while (true) {
+    while (p < end && (detail::kCharTable[static_cast<unsigned char>(*p)] & classes) != 0) ++p;
+    if (p == end || *p != '%') break;
+    if (end - p < 3 || hex_value(p[1]) < 0 || hex_value(p[2]) < 0) {
+      c.set_pos(p);
+      return c.fail(err, "invalid %-escape");
     }
+    p += 3;
   }
-  *out = std::string_view(start, static_cast<std::size_t>(c.pos() - start));
+  c.set_pos(p);
+  *out = std::string_view(start, static_cast<std::size_t>(p - start));
   return true;
 }
 

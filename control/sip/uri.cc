@@ -15,10 +15,21 @@ bool check_escaped(std::string_view text, std::uint32_t classes, SyntaxError* er
 
 bool parse_sip_uri(Cursor& c, Uri* out, SyntaxError* err) {
   // userinfo: everything before the first "@" (neither host, port,
-  // parameters nor headers may hold an unescaped "@").
-  std::string_view rest = c.rest();
-  std::size_t at = rest.find('@');
-  if (at != std::string_view::npos) {
+  // parameters nor headers may hold an unescaped "@"). The common case, a
+  // plain user part, is found in one pass over user characters; anything
+  // else (password, escapes, a character the user part may not hold) takes
+  // the general path below, which finds the "@" wherever it is.
+  const char* begin = c.pos();
+  const char* q = begin;
+  while (q < c.end() && is(*q, kUnreserved | kUserUnreserved)) ++q;
+  if (q < c.end() && *q == '@' && q != begin) {
+    out->has_user = true;
+    out->user = std::string_view(begin, static_cast<std::size_t>(q - begin));
+    c.set_pos(q + 1);
+  } else if (q == c.end()) {
+    // No "@" at all: the URI has no userinfo.
+  } else if (std::string_view rest = c.rest(); rest.find('@') != std::string_view::npos) {
+    std::size_t at = rest.find('@');
     std::string_view userinfo = rest.substr(0, at);
     std::size_t colon = userinfo.find(':');
     out->has_user = true;
@@ -45,16 +56,25 @@ bool parse_sip_uri(Cursor& c, Uri* out, SyntaxError* err) {
   while (c.consume(';')) {
     Param p;
     if (!parse_uri_param(c, &p, err)) return false;
-    if (iequals(p.name, "transport")) {
-      out->transport_param = p.value;
-    } else if (iequals(p.name, "user")) {
-      out->user_param = p.value;
-    } else if (iequals(p.name, "method")) {
-      out->method_param = p.value;
-    } else if (iequals(p.name, "maddr")) {
-      out->maddr_param = p.value;
-    } else if (iequals(p.name, "lr")) {
-      out->lr = true;
+    // The parameters the stack reads, told apart by length first.
+    switch (p.name.size()) {
+      case 2:
+        if (iequals(p.name, "lr")) out->lr = true;
+        break;
+      case 4:
+        if (iequals(p.name, "user")) out->user_param = p.value;
+        break;
+      case 5:
+        if (iequals(p.name, "maddr")) out->maddr_param = p.value;
+        break;
+      case 6:
+        if (iequals(p.name, "method")) out->method_param = p.value;
+        break;
+      case 9:
+        if (iequals(p.name, "transport")) out->transport_param = p.value;
+        break;
+      default:
+        break;
     }
   }
   out->params =
