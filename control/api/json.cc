@@ -263,9 +263,10 @@ void Fields::only(std::initializer_list<std::string_view> known) {
   }
 }
 
+// A member set to null counts as absent (an optional field left unset).
 const JsonValue* Fields::raw(std::string_view name) const {
   auto it = obj_.find(name);
-  return it == obj_.end() ? nullptr : &it->second;
+  return it == obj_.end() || it->second.is_null() ? nullptr : &it->second;
 }
 
 std::optional<std::string> Fields::text(std::string_view name, bool required) {

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "control/auth/encoding.h"
 #include "control/auth/totp.h"
 
 namespace trunkline::api {
@@ -55,7 +56,7 @@ class ApiServiceTest : public ::testing::Test {
             ("tl-api-" + std::to_string(::getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
     std::filesystem::remove(path_);
-    store_ = std::move(*store::SqliteStore::open(path_.string()));
+    store_ = store::SqliteStore::open(path_.string()).value();
     a_ = *store_->create_tenant("alpha");
     b_ = *store_->create_tenant("beta");
     ApiDeps d;
