@@ -177,9 +177,16 @@ Response policy_put(ApiService& api, Call& call) {
   flag("must_change_initial", &p.must_change_initial);
   if (f.failed()) return field_problem(f);
   if (Status v = auth::validate_policy(p); !v) {
-    // validate_policy's messages start with the field's name.
+    // The message names the policy field at fault; find which.
     const std::string& m = v.error().message;
-    return problem(400, "Invalid field", m, m.substr(0, m.find_first_of(" :")));
+    std::string field = "body";
+    std::size_t best = std::string::npos;
+    for (const char* n : {"min_length", "max_length_admin", "max_length_agent", "expiry_days",
+                          "lock_after_failures", "history_generations"}) {
+      const std::size_t at = m.find(n);
+      if (at < best) best = at, field = n;
+    }
+    return problem(400, "Invalid field", m, field);
   }
   call.target = "password policy";
   if (Status s = api.commit(call, [&] { return api.accounts().put_policy(call.tenant, p); }); !s)
