@@ -3,17 +3,23 @@
 // applies what can change at run time (the log level today).
 #include "control/app/serve_command.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <string>
 
 #include "common/log.h"
 #include "control/app/acd_plane.h"
 #include "control/app/agent_command.h"
+#include "control/app/api_plane.h"
 #include "control/app/recording_plane.h"
 #include "control/b2bua/cdr_writer.h"
 #include "control/b2bua/directory_routing.h"
@@ -294,12 +300,17 @@ int run_serve(int argc, char** argv) {
 
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
-  control.on("stats", [&](const std::string& format) {
+  // One composition of every counter, for the control socket and /metrics.
+  auto all_rows = [&] {
     stats::Snapshot s = snapshot(**dp, **st, started);
     add_sip_rows(s, shards, **dp);
     add_call_rows(s, calls);
     if (*recording) (*recording)->add_rows(s);
     (*acd)->add_rows(s);
+    return s;
+  };
+  control.on("stats", [&](const std::string& format) {
+    const stats::Snapshot s = all_rows();
     if (format == "json") return stats::format_json(s);
     if (format == "prometheus") return stats::format_prometheus(s);
     if (format.empty() || format == "text") return stats::format_text(s);
@@ -312,6 +323,37 @@ int run_serve(int argc, char** argv) {
   });
   if (Status s = control.listen(); !s) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", s.error().message.c_str());
+    shards.clear();
+    (*acd)->stop();
+    if (*recording) (*recording)->stop();
+    (*dp)->stop();
+    return 1;
+  }
+
+  // The HTTPS API on its own threads; its hooks post to this loop.
+  ApiHooks hooks;
+  hooks.desk = acd->get();  // agents' and supervisors' endpoints reach the live ACD
+  hooks.metrics = [&]() -> std::string {
+    // Counters are read on this loop's thread, as for the control socket.
+    auto p = std::make_shared<std::promise<std::string>>();
+    auto f = p->get_future();
+    boost::asio::post(io, [p, &all_rows] { p->set_value(stats::format_prometheus(all_rows())); });
+    if (f.wait_for(std::chrono::seconds(2)) != std::future_status::ready)
+      return "# the control loop did not answer in time\n";
+    return f.get();
+  };
+  hooks.reload = [&]() -> Status {
+    if (::kill(::getpid(), SIGHUP) != 0) return Error{"cannot signal the daemon"};
+    return Status::Ok();
+  };
+  hooks.readiness = [&] {
+    return std::string("{\"dataplane\":true,\"acd\":true,\"store\":") +
+           ((*st)->schema_version() > 0 ? "true" : "false") + ",\"sip_shards\":" +
+           (shards.size() == c.sip.shards || c.sip.port == 0 ? "true" : "false") + "}";
+  };
+  auto api = ApiPlane::start(c.api, **st, std::move(hooks));
+  if (!api) {
+    TL_LOG(kError, "startup_failed", "reason=\"%s\"", api.error().message.c_str());
     shards.clear();
     (*acd)->stop();
     if (*recording) (*recording)->stop();
@@ -365,7 +407,8 @@ int run_serve(int argc, char** argv) {
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());
   io.run();
-  shards.clear();  // the shards hold mbufs of the dataplane's pool: stop them first
+  if (*api) (*api)->stop();  // before what its hooks reach
+  shards.clear();            // the shards hold mbufs of the dataplane's pool: stop them first
   (*acd)->stop();
   if (*recording) (*recording)->stop();  // every recording sealed, fork queues unread
   calls.cdrs->stop();  // every CDR of an ended call is in the store before we exit

@@ -2,6 +2,7 @@
 
 #include "control/acd/simulate_command.h"
 #include "control/app/agent_command.h"
+#include "control/api/user_command.h"
 #include "control/app/serve_command.h"
 #include "control/audit/audit_verify_command.h"
 #include "control/sip/lint_command.h"
@@ -55,6 +56,7 @@ const Verb* verbs() {
        nas::store_restore_command},
       {"audit verify", audit::kAuditVerifyUsage, audit::kAuditVerifySummary,
        audit::audit_verify_command},
+      {"user add", api::kUserAddUsage, api::kUserAddSummary, api::user_add_command},
       // Verbs of later areas are listed here, one line each.
       {nullptr, nullptr, nullptr, nullptr},
   };

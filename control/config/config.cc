@@ -182,13 +182,50 @@ void read_nas(Reader& r, const toml::table& t, NasConfig* n) {
   r.integer(t, "nas", "termination_grace_days", &n->termination_grace_days, 0, 30);
 }
 
+void read_api(Reader& r, const toml::table& t, ApiConfig* a) {
+  r.only_keys(t, "api",
+              {"enabled", "listen", "cert_file", "key_file", "threads", "session_idle_s",
+               "session_absolute_s", "sessions_per_user"});
+  if (const toml::node* n = t.get("enabled")) {
+    auto v = n->value_exact<bool>();
+    if (!v) return r.fail(n->source(), "api.enabled", "expected true or false");
+    a->enabled = *v;
+  }
+  if (const toml::node* n = t.get("listen")) {
+    auto v = n->value_exact<std::string>();
+    // "a.b.c.d:port" or "[v6]:port"
+    const std::size_t colon = v ? v->rfind(':') : std::string::npos;
+    std::string host = colon == std::string::npos ? "" : v->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    const std::string port = colon == std::string::npos ? "" : v->substr(colon + 1);
+    char* end = nullptr;
+    const long p = port.empty() ? 0 : std::strtol(port.c_str(), &end, 10);
+    if (host.empty() || (!net::Ip4::parse(host) && !net::Ip6::parse(host)) || end == nullptr ||
+        *end != '\0' || p < 1 || p > 65535) {
+      return r.fail(n->source(), "api.listen",
+                    "expected \"ADDRESS:PORT\" such as \"127.0.0.1:8443\" or \"[::1]:8443\"");
+    }
+    a->listen_address = host;
+    a->listen_port = static_cast<std::uint16_t>(p);
+  }
+  r.string(t, "api", "cert_file", &a->cert_file);
+  r.string(t, "api", "key_file", &a->key_file);
+  r.integer(t, "api", "threads", &a->threads, 1, 64);
+  r.integer(t, "api", "session_idle_s", &a->session_idle_s, 60, 86400);
+  r.integer(t, "api", "session_absolute_s", &a->session_absolute_s, 60, 7 * 86400);
+  r.integer(t, "api", "sessions_per_user", &a->sessions_per_user, 1, 100);
+  if (!r.failed() && a->enabled && (a->cert_file.empty() || a->key_file.empty()))
+    r.fail(t.source(), "api", "enabled needs cert_file and key_file (the API is TLS only)");
+}
+
 Result<Config> read(const toml::table& root, const std::string& name) {
   Reader r(name);
   Config c;
   c.source_path = name;
   r.only_keys(root, "",
               {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
-               "registrar", "recorder", "prompts", "nas", "log"});
+               "registrar", "recorder", "prompts", "nas", "api", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -409,6 +446,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
              "no [[prompts]] has id " + std::to_string(c.calls.hold_music));
   }
   if (const toml::table* t = r.table(root, "", "nas")) read_nas(r, *t, &c.nas);
+  if (const toml::table* t = r.table(root, "", "api")) read_api(r, *t, &c.api);
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});
     if (const toml::node* n = t->get("level")) {

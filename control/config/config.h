@@ -117,6 +117,20 @@ struct NasConfig {
   // (Keys: [recorder] key_dir and master_key_file, one set for the appliance.)
 };
 
+// [api]: the HTTPS control API (docs/api.openapi.yaml, docs/security.md).
+// Off unless enabled; TLS only, so a certificate and key are required.
+struct ApiConfig {
+  bool enabled = false;
+  std::string listen_address = "127.0.0.1";  // IPv4 or IPv6 literal
+  std::uint16_t listen_port = 8443;
+  std::string cert_file;  // PEM certificate chain
+  std::string key_file;   // PEM private key
+  std::uint32_t threads = 2;
+  std::uint32_t session_idle_s = 900;
+  std::uint32_t session_absolute_s = 28800;
+  std::uint32_t sessions_per_user = 8;
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -151,6 +165,8 @@ struct Config {
   std::vector<PromptConfig> prompts;
   // [nas]
   NasConfig nas;
+  // [api]
+  ApiConfig api;
   // [log]
   log::Level log_level = log::Level::kInfo;
 };

@@ -206,6 +206,69 @@ ALTER TABLE agents ADD COLUMN queues TEXT NOT NULL DEFAULT '';
 -- list is tried in order.
 ALTER TABLE dids ADD COLUMN queue TEXT NOT NULL DEFAULT '';
 )sql"},
+    {7, "control API accounts, password policies, second factors",
+     R"sql(
+-- Accounts of the control API (control/api/account_repository.h). tenant_id
+-- NULL: a system administrator, the only role without a tenant. Names are
+-- unique within a tenant (the expression index treats NULL as one scope).
+-- Times are Unix seconds (UTC); NULL = never.
+CREATE TABLE accounts (
+  id                   INTEGER PRIMARY KEY,
+  tenant_id            INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+  name                 TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  role                 TEXT NOT NULL CHECK (role IN ('system_admin', 'tenant_admin',
+                         'supervisor', 'agent', 'compliance_officer', 'auditor')),
+  password_hash        TEXT NOT NULL,
+  password_changed_at  INTEGER NOT NULL,
+  must_change_password INTEGER NOT NULL CHECK (must_change_password IN (0, 1)),
+  failed_attempts      INTEGER NOT NULL CHECK (failed_attempts >= 0),
+  locked               INTEGER NOT NULL CHECK (locked IN (0, 1)),
+  locked_at            INTEGER,
+  last_login_at        INTEGER,
+  password_verified_at INTEGER,
+  totp_secret          TEXT,
+  totp_algorithm       TEXT CHECK (totp_algorithm IN ('sha1', 'sha256', 'sha512')),
+  totp_digits          INTEGER,
+  totp_step_s          INTEGER,
+  totp_last_step       INTEGER,
+  created_at           INTEGER NOT NULL,
+  CHECK ((tenant_id IS NULL) = (role = 'system_admin'))
+);
+CREATE UNIQUE INDEX accounts_name ON accounts (ifnull(tenant_id, 0), name);
+
+-- Earlier password hashes, most recent first (position 0), at most 10.
+CREATE TABLE account_previous_hashes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL CHECK (position BETWEEN 0 AND 9),
+  hash       TEXT NOT NULL,
+  PRIMARY KEY (account_id, position)
+) WITHOUT ROWID;
+
+-- SHA-256 (hex) of each recovery code not yet used.
+CREATE TABLE account_recovery_codes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  code_hash  TEXT NOT NULL CHECK (length(code_hash) = 64),
+  PRIMARY KEY (account_id, code_hash)
+) WITHOUT ROWID;
+
+-- One policy per tenant (NULL: the system administrators'); no row = the
+-- defaults of control/auth/password_policy.h.
+CREATE TABLE password_policies (
+  tenant_id           INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+  min_length          INTEGER NOT NULL,
+  max_length_admin    INTEGER NOT NULL,
+  max_length_agent    INTEGER NOT NULL,
+  expiry_days         INTEGER NOT NULL,
+  lock_after_failures INTEGER NOT NULL,
+  require_upper       INTEGER NOT NULL CHECK (require_upper IN (0, 1)),
+  require_lower       INTEGER NOT NULL CHECK (require_lower IN (0, 1)),
+  require_digit       INTEGER NOT NULL CHECK (require_digit IN (0, 1)),
+  require_symbol      INTEGER NOT NULL CHECK (require_symbol IN (0, 1)),
+  history_generations INTEGER NOT NULL,
+  must_change_initial INTEGER NOT NULL CHECK (must_change_initial IN (0, 1))
+);
+CREATE UNIQUE INDEX password_policies_scope ON password_policies (ifnull(tenant_id, 0));
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,177 @@
+#include "control/api/https_server.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+
+namespace trunkline::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kBodyLimit = 1 << 20;
+constexpr auto kIdle = std::chrono::seconds(30);
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, asio::ssl::context& ctx, ApiService& api)
+      : stream_(std::move(socket), ctx), api_(api) {
+    boost::system::error_code ec;
+    const auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) source_ = ep.address().to_string();
+  }
+
+  void run() {
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (!ec) self->read();
+                            });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(kBodyLimit);
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec == http::error::body_limit) return self->too_large();
+                       if (ec) return self->close();
+                       self->serve(self->parser_->release());
+                     });
+  }
+
+  void too_large() {
+    Response r = problem(413, "Body too large", "request bodies are limited to 1 MiB", "body");
+    send(r, false, 11);
+  }
+
+  void serve(http::request<http::string_body> req) {
+    Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    r.content_type = std::string(req[http::field::content_type]);
+    r.authorization = std::string(req[http::field::authorization]);
+    r.body = std::move(req.body());
+    r.source = source_;
+    const Response resp = api_.handle(r);
+    send(resp, req.keep_alive(), req.version());
+  }
+
+  void send(const Response& r, bool keep_alive, unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version);
+    res->set(http::field::server, "trunkline");
+    res->set(http::field::content_type, r.content_type);
+    res->set(http::field::cache_control, "no-store");
+    res->set("Strict-Transport-Security", "max-age=31536000");
+    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->body() = r.body;
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
+  }
+
+  void close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    });
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  ApiService& api_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string source_;
+};
+
+}  // namespace
+
+struct HttpsServer::Impl {
+  Impl() : ssl(asio::ssl::context::tls_server), acceptor(io) {}
+  asio::io_context io;
+  asio::ssl::context ssl;
+  tcp::acceptor acceptor;
+  ApiService* api = nullptr;
+  std::vector<std::thread> threads;
+  bool stopped = false;
+  std::uint16_t port = 0;
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) std::make_shared<Connection>(std::move(s), ssl, *api)->run();
+      accept();
+    });
+  }
+};
+
+HttpsServer::HttpsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpsServer::~HttpsServer() { stop(); }
+
+Result<std::unique_ptr<HttpsServer>> HttpsServer::start(const ServerOptions& o, ApiService& api) {
+  auto impl = std::make_unique<Impl>();
+  impl->api = &api;
+  boost::system::error_code ec;
+  // TLS 1.2 and 1.3 only; no compression, no renegotiation.
+  impl->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                        asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(impl->ssl.native_handle(), TLS1_2_VERSION);
+  impl->ssl.use_certificate_chain_file(o.cert_file, ec);
+  if (ec) return Error{"api.cert_file " + o.cert_file + ": " + ec.message()};
+  impl->ssl.use_private_key_file(o.key_file, asio::ssl::context::pem, ec);
+  if (ec) return Error{"api.key_file " + o.key_file + ": " + ec.message()};
+  if (SSL_CTX_check_private_key(impl->ssl.native_handle()) != 1)
+    return Error{"api.key_file " + o.key_file + " does not match api.cert_file " + o.cert_file};
+
+  const auto addr = asio::ip::make_address(o.address, ec);
+  if (ec) return Error{"api.listen: " + o.address + ": " + ec.message()};
+  const tcp::endpoint ep(addr, o.port);
+  impl->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(ep, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Error{"api.listen " + o.address + ":" + std::to_string(o.port) + ": " + ec.message()};
+  impl->port = impl->acceptor.local_endpoint(ec).port();
+  impl->accept();
+  for (unsigned i = 0; i < std::max(1u, o.threads); ++i)
+    impl->threads.emplace_back([io = &impl->io] { io->run(); });
+  return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
+}
+
+void HttpsServer::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+  impl_->io.stop();
+  for (auto& t : impl_->threads) t.join();
+}
+
+std::uint16_t HttpsServer::port() const { return impl_->port; }
+
+}  // namespace trunkline::api

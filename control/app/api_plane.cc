@@ -1,0 +1,43 @@
+#include "control/app/api_plane.h"
+
+#include "common/log.h"
+#include "control/api/api_service.h"
+#include "control/api/https_server.h"
+
+namespace trunkline::app {
+
+Result<std::unique_ptr<ApiPlane>> ApiPlane::start(const config::ApiConfig& c,
+                                                  store::SqliteStore& store, ApiHooks hooks) {
+  if (!c.enabled) return std::unique_ptr<ApiPlane>();
+  api::ApiDeps deps;
+  deps.store = &store;
+  deps.desk = hooks.desk;
+  deps.metrics = std::move(hooks.metrics);
+  deps.reload = std::move(hooks.reload);
+  deps.readiness = std::move(hooks.readiness);
+  deps.sessions.idle_timeout = std::chrono::seconds(c.session_idle_s);
+  deps.sessions.absolute_timeout = std::chrono::seconds(c.session_absolute_s);
+  deps.sessions.max_per_user = c.sessions_per_user;
+  std::unique_ptr<ApiPlane> plane(new ApiPlane());
+  plane->service_ = std::make_unique<api::ApiService>(std::move(deps));
+  api::ServerOptions o;
+  o.address = c.listen_address;
+  o.port = c.listen_port;
+  o.cert_file = c.cert_file;
+  o.key_file = c.key_file;
+  o.threads = c.threads;
+  auto server = api::HttpsServer::start(o, *plane->service_);
+  if (!server) return server.error();
+  plane->server_ = std::move(*server);
+  TL_LOG(kInfo, "api_listening", "address=%s port=%u threads=%u", c.listen_address.c_str(),
+         static_cast<unsigned>(plane->server_->port()), c.threads);
+  return plane;
+}
+
+ApiPlane::~ApiPlane() { stop(); }
+
+void ApiPlane::stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace trunkline::app

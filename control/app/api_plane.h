@@ -1,0 +1,42 @@
+// The control API in the daemon: the ApiService and its HTTPS server on
+// their own threads, started after the store and stopped before it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "control/acd/agent_desk.h"
+#include "control/config/config.h"
+#include "control/store/sqlite_store.h"
+
+namespace trunkline::api {
+class ApiService;
+class HttpsServer;
+}  // namespace trunkline::api
+
+namespace trunkline::app {
+
+struct ApiHooks {
+  acd::AgentDesk* desk = nullptr;          // null: the desk endpoints answer 503
+  std::function<std::string()> metrics;    // Prometheus text of `trunkline stats`
+  std::function<Status()> reload;          // what SIGHUP does
+  std::function<std::string()> readiness;  // {"plane":true|false,...}
+};
+
+class ApiPlane {
+ public:
+  // Null when [api] is not enabled.
+  static Result<std::unique_ptr<ApiPlane>> start(const config::ApiConfig& c,
+                                                 store::SqliteStore& store, ApiHooks hooks);
+  ~ApiPlane();
+  void stop();
+
+ private:
+  ApiPlane() = default;
+  std::unique_ptr<api::ApiService> service_;
+  std::unique_ptr<api::HttpsServer> server_;
+};
+
+}  // namespace trunkline::app

@@ -1,0 +1,220 @@
+"""The HTTPS control API of the real daemon, over real TLS with curl from
+inside the appliance's namespace (127.0.0.1 only): TLS only, first login
+with forced password change and TOTP enrolment for the administrator
+roles, tenant administration, the audit trail, /metrics, and the
+cross-tenant matrix: every role of tenant alpha against tenant beta's
+objects, each refused and beta left untouched."""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import struct
+import subprocess
+import time
+
+import pytest
+
+from conftest import build_dir
+from testbed import Testbed
+
+PORT = 8443
+PROVISION = """
+[[tenants]]
+name = "alpha"
+sip_domain = "alpha.example"
+  [[tenants.agents]]
+  name = "ann"
+  password = "ann-phone-1"
+[[tenants]]
+name = "beta"
+sip_domain = "beta.example"
+  [[tenants.agents]]
+  name = "bob"
+  password = "bob-phone-1"
+"""
+
+
+def totp(secret_b32, at=None):
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((at or time.time()) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
+    return "%06d" % code
+
+
+class Client:
+    def __init__(self, tb):
+        self.tb = tb
+        self.cert = os.path.join(tb.dir, "api-cert.pem")
+
+    def call(self, method, path, token=None, body=None, extra=()):
+        args = ["curl", "-sS", "--cacert", self.cert, "-X", method, "-w", "\n%{http_code}",
+                "https://127.0.0.1:%d%s" % (PORT, path), *extra]
+        if token:
+            args += ["-H", "Authorization: Bearer " + token]
+        if body is not None:
+            args += ["-H", "Content-Type: application/json",
+                     "--data-binary", body if isinstance(body, str) else json.dumps(body)]
+        r = self.tb.app(args, timeout=30)
+        assert r.returncode == 0, r.stderr
+        text, _, code = r.stdout.rpartition("\n")
+        return int(code), text
+
+    def json(self, method, path, token=None, body=None):
+        code, text = self.call(method, path, token, body)
+        try:
+            return code, json.loads(text)
+        except ValueError:
+            return code, text
+
+    def first_login(self, tenant, user, password, mfa):
+        """Initial password → (TOTP enrolment) → change → full token."""
+        code, r = self.json("POST", "/api/v1/login", body={"tenant": tenant, "user": user,
+                                                            "password": password})
+        assert code == 200, r
+        token = r["token"]
+        secret = None
+        if mfa:
+            assert r["restriction"] == "enrol_mfa"
+            code, e = self.json("POST", "/api/v1/me/mfa/enrol", token)
+            assert code == 200, e
+            secret = e["secret_base32"]
+            code, c = self.json("POST", "/api/v1/me/mfa/confirm", token, {"code": totp(secret)})
+            assert code == 200, c
+            assert len(c["recovery_codes"]) == 10
+        code, p = self.json("POST", "/api/v1/me/password", token,
+                            {"current": password, "new": "Changed-pw-" + user})
+        assert code == 200, p
+        return p["token"], secret
+
+
+def user_add(tb, *args):
+    r = subprocess.run([tb.binary, "user", "add", "--config", tb.config_path, *args],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return re.search(r"initial password.*: (\S+)$", r.stdout, re.M).group(1)
+
+
+@pytest.fixture(scope="module")
+def api():
+    tb = Testbed(build_dir(), provision=PROVISION, extra_config="""
+[api]
+enabled = true
+listen = "127.0.0.1:%d"
+cert_file = "%s/api-cert.pem"
+key_file = "%s/api-key.pem"
+""" % (PORT, "{dir}", "{dir}"))
+    tb.extra_config = tb.extra_config.replace("{dir}", tb.dir)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", os.path.join(tb.dir, "api-key.pem"),
+                    "-out", os.path.join(tb.dir, "api-cert.pem")],
+                   check=True, capture_output=True)
+    with tb:
+        c = Client(tb)
+        for _ in range(50):  # the API thread starts with the daemon
+            if tb.app(["curl", "-s", "--cacert", c.cert,
+                       "https://127.0.0.1:%d/api/v1/health/live" % PORT]).returncode == 0:
+                break
+            time.sleep(0.1)
+        yield tb, c
+
+
+def tenant_ids(tb):
+    r = subprocess.run([tb.binary, "show", "tenants", "--json", "--store", tb.store_path],
+                       capture_output=True, text=True)
+    return {t["name"]: t["id"] for t in json.loads(r.stdout)}
+
+
+def test_tls_only_and_problem_bodies(api):
+    tb, c = api
+    plain = tb.app(["curl", "-sS", "-m", "5", "http://127.0.0.1:%d/api/v1/health/live" % PORT])
+    assert plain.returncode != 0 or "HTTP/1" not in plain.stdout
+    old = tb.app(["curl", "-sS", "-m", "5", "--cacert", c.cert, "--tls-max", "1.1",
+                  "https://127.0.0.1:%d/api/v1/health/live" % PORT])
+    assert old.returncode != 0, "TLS 1.1 must be refused"
+    code, text = c.call("GET", "/api/v1/tenants", extra=["-D", "/dev/stdout"])
+    assert code == 401
+    assert "application/problem+json" in text
+    code, p = c.json("POST", "/api/v1/login", body="{not json")
+    assert code == 400 and p["field"] == "body" and p["status"] == 400
+
+
+def test_roles_tenancy_and_audit(api):
+    tb, c = api
+    ids = tenant_ids(tb)
+    a, b = ids["alpha"], ids["beta"]
+    root_pw = user_add(tb, "--system", "--name", "root", "--role", "system_admin")
+    root, _ = c.first_login(None, "root", root_pw, mfa=True)
+    tokens = {}
+    admins = {}
+    for name, tid in (("alpha", a), ("beta", b)):
+        pw = user_add(tb, "--tenant", name, "--name", "admin-" + name, "--role", "tenant_admin")
+        admins[name], _ = c.first_login(tid, "admin-" + name, pw, mfa=True)
+    # Alpha's administrator creates one user of every other role.
+    for role in ("supervisor", "agent", "compliance_officer", "auditor"):
+        code, r = c.json("POST", "/api/v1/tenants/%d/users" % a, admins["alpha"],
+                         {"name": role + "-a", "role": role})
+        assert code == 201, r
+        tokens[role], _ = c.first_login(a, role + "-a", r["initial_password"],
+                                        mfa=role == "compliance_officer")
+    tokens["tenant_admin"] = admins["alpha"]
+    code, r = c.json("POST", "/api/v1/tenants/%d/users" % b, admins["beta"],
+                     {"name": "victim", "role": "agent"})
+    assert code == 201
+
+    # A field at fault is named.
+    code, p = c.json("PUT", "/api/v1/tenants/%d/password-policy" % a, admins["alpha"],
+                     {"min_length": 4, "max_length_admin": 64, "max_length_agent": 20,
+                      "expiry_days": 0, "lock_after_failures": 3, "require_upper": False,
+                      "require_lower": False, "require_digit": False, "require_symbol": False,
+                      "history_generations": 2, "must_change_initial": True})
+    assert code == 400 and p["field"] == "min_length", p
+
+    code, before = c.json("GET", "/api/v1/tenants/%d/users" % b, admins["beta"])
+    assert code == 200
+    bt = "/api/v1/tenants/%d" % b
+    rec = "0123456789abcdef0123456789abcdef"
+    matrix = [("GET", bt + "/users"), ("POST", bt + "/users"), ("DELETE", bt + "/users/victim"),
+              ("POST", bt + "/users/victim/unlock"), ("POST", bt + "/users/victim/password-reset"),
+              ("POST", bt + "/users/victim/mfa-reset"), ("GET", bt + "/password-policy"),
+              ("PUT", bt + "/password-policy"), ("GET", bt + "/account-review"),
+              ("GET", bt + "/audit"), ("GET", bt + "/dids"), ("GET", bt + "/trunks"),
+              ("GET", bt + "/agents"), ("PUT", bt + "/provisioning"), ("GET", bt + "/board"),
+              ("GET", bt + "/recordings"), ("POST", bt + "/recordings/%s/hold" % rec),
+              ("POST", bt + "/recordings/%s/release" % rec), ("GET", "/api/v1/tenants"),
+              ("POST", "/api/v1/tenants"), ("POST", "/api/v1/reload")]
+    refused = 0
+    for role, token in tokens.items():
+        for method, path in matrix:
+            code, p = c.json(method, path, token, {"name": "x", "role": "agent"})
+            assert code == 403, (role, method, path, p)
+            refused += 1
+    assert refused == 5 * len(matrix)
+    code, after = c.json("GET", "/api/v1/tenants/%d/users" % b, admins["beta"])
+    assert after == before, "tenant beta untouched"
+
+    # The auditor of alpha reads alpha's trail: its refusals are there, with
+    # the source address; beta's trail is not.
+    code, trail = c.json("GET", "/api/v1/tenants/%d/audit" % a, tokens["auditor"])
+    assert code == 200
+    assert any(e["action"] == "api.users.create" and e["actor"] == "admin-alpha"
+               and e["source"] == "127.0.0.1" for e in trail["entries"])
+    assert all("victim" not in e["target"] for e in trail["entries"])
+    code, review = c.json("GET", "/api/v1/tenants/%d/account-review" % a, tokens["auditor"])
+    assert code == 200 and review["accounts"] == 5
+    # The system administrator sees every tenant and the metrics.
+    code, ts = c.json("GET", "/api/v1/tenants", root)
+    assert code == 200 and {t["name"] for t in ts["tenants"]} >= {"alpha", "beta"}
+    code, text = c.call("GET", "/metrics", root)
+    assert code == 200 and "trunkline_uptime_seconds" in text
+    code, p = c.json("GET", "/api/v1/me/agent", tokens["agent"])
+    assert code == 503 and p["detail"] == "acd not running"
+    # The chain stays intact through all of it.
+    r = subprocess.run([tb.binary, "audit", "verify", "--config", tb.config_path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
