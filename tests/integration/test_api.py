@@ -25,9 +25,18 @@ PROVISION = """
 [[tenants]]
 name = "alpha"
 sip_domain = "alpha.example"
+  [[tenants.acd.skill]]
+  name = "sales"
+  [[tenants.acd.queue]]
+  name = "sales"
   [[tenants.agents]]
   name = "ann"
   password = "ann-phone-1"
+  [[tenants.agents]]
+  name = "agent-a"
+  password = "agent-phone-1"
+  skills = { sales = 3 }
+  queues = ["sales"]
 [[tenants]]
 name = "beta"
 sip_domain = "beta.example"
@@ -212,8 +221,21 @@ def test_roles_tenancy_and_audit(api):
     assert code == 200 and {t["name"] for t in ts["tenants"]} >= {"alpha", "beta"}
     code, text = c.call("GET", "/metrics", root)
     assert code == 200 and "trunkline_uptime_seconds" in text
-    code, p = c.json("GET", "/api/v1/me/agent", tokens["agent"])
-    assert code == 503 and p["detail"] == "acd not running"
+    # The agent drives its own ACD state; its supervisor sees it on the board.
+    code, v = c.json("POST", "/api/v1/me/agent/login", tokens["agent"], {"ready": True})
+    assert code == 200 and v["state"] == "ready", v
+    code, p = c.json("POST", "/api/v1/me/agent/not-ready", tokens["agent"], {"reason": 0})
+    assert code == 400 and p["field"] == "reason", p
+    code, v = c.json("POST", "/api/v1/me/agent/not-ready", tokens["agent"], {"reason": 4})
+    assert code == 200 and v["state"] == "not_ready" and v["reason"] == 4, v
+    code, p = c.json("POST", "/api/v1/me/agent/end-wrap-up", tokens["agent"])
+    assert code == 409, (code, p)
+    code, board = c.json("GET", "/api/v1/tenants/%d/board" % a, tokens["supervisor"])
+    assert code == 200 and board["agents"]["agent-a"]["state"] == "not_ready", board
+    assert "bob" not in json.dumps(board)
+    r = subprocess.run([tb.binary, "agent", "status", "--tenant", "alpha", "--agent", "agent-a",
+                        "--socket", tb.socket], capture_output=True, text=True)
+    assert r.returncode == 0 and json.loads(r.stdout)["state"] == "not_ready", r.stdout + r.stderr
     # The chain stays intact through all of it.
     r = subprocess.run([tb.binary, "audit", "verify", "--config", tb.config_path],
                        capture_output=True, text=True)
