@@ -221,6 +221,8 @@ void AcdPlane::Impl::arrive(const QueueReport& r, std::int64_t now) {
   a.queue = *queue;
   if (r.line_skill[0] != '\0')
     if (auto skill = e.find_skill(r.line_skill)) a.line_skill = *skill;
+  if (r.incoming_skill[0] != '\0')
+    if (auto skill = e.find_skill(r.incoming_skill)) a.incoming_skills[0] = *skill;
   auto caller = e.caller_arrives(now, a);
   if (!caller) {
     TL_LOG(kWarn, "acd_arrival_refused", "session=%u error=\"%s\"", r.call,

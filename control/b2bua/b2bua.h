@@ -83,6 +83,8 @@ struct B2buaConfig {
   X(queue_prompts,       "announcement/music playouts started for waiting callers") \
   X(queue_offers,        "offers of queued calls to agents")                   \
   X(queue_released,      "queued calls the ACD released: refused, announced or transferred") \
+  X(queue_menus,         "callers who heard a number's DTMF menu")               \
+  X(queue_menu_choices,  "menu keys that chose an incoming skill")             \
   X(queue_no_acd,        "calls to a queued number refused 480: the tenant has no ACD")
 // clang-format on
 
@@ -179,6 +181,7 @@ class B2bua final : public sip::TransactionUser {
   void count_stream(const store::LegStats& leg);
   // b2bua_queue.cc: calls distributed by the ACD.
   void enqueue(Call& call);
+  void arrive(Call& call, std::string_view incoming_skill);
   bool install_media(Call& call);
   // `agent` "": the call's current agent.
   void report(Call& call, QueueReportKind kind, OfferFailureKind failure = OfferFailureKind::kError,
@@ -188,6 +191,7 @@ class B2bua final : public sip::TransactionUser {
   void offer(Call& call, const QueueOrder& order);
   void release_queued(Call& call, int code, std::string_view cause);
   void queue_tick(Call& call, std::uint64_t now);
+  void menu_key(Call& call, std::uint8_t event);
   void media(const media::Command& c);
   Call* find(std::string_view call_id, Side* side);
   std::string new_tag();

@@ -366,6 +366,7 @@ void B2bua::on_media_report(const media::Report& r) {
     case media::ReportKind::kDtmf:
       TL_LOG(kInfo, "dtmf", "session=%u leg=%s event=%u duration=%u", call.id,
              r.leg == 0 ? "caller" : "agent", r.dtmf_event, r.dtmf_duration);
+      if (r.leg == 0) menu_key(call, r.dtmf_event);
       return;
     case media::ReportKind::kRefused:
       // An lcore could not install the session (table full, port in use):

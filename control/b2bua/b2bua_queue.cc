@@ -53,6 +53,21 @@ void B2bua::enqueue(Call& call) {
   }
   // The media session exists from the start: prompts play on its carrier leg.
   if (!install_media(call)) return;
+  if (call.route.menu_prompt != 0) {
+    play(call, call.route.menu_prompt, 0);
+    if (call.early_answered) {  // else no G.711: the caller queues without a choice
+      call.in_menu = true;
+      call.menu_deadline_ms = now_ms_() + call.route.menu_timeout_ms;
+      ++counters_.queue_menus;
+      return;
+    }
+  }
+  arrive(call, {});
+}
+
+// The caller joins the ACD, with the incoming skill its menu key chose.
+void B2bua::arrive(Call& call, std::string_view incoming_skill) {
+  call.in_menu = false;
   call.queued = true;
   ++counters_.queued;
   QueueReport r;
@@ -62,8 +77,10 @@ void B2bua::enqueue(Call& call) {
   r.tenant = call.route.tenant;
   copy_name(r.queue, call.route.queue);
   copy_name(r.line_skill, call.route.line_skill);
+  copy_name(r.incoming_skill, incoming_skill);
   queue_->report(r);
-  TL_LOG(kInfo, "call_queued", "session=%u queue=%s", call.id, call.route.queue.c_str());
+  TL_LOG(kInfo, "call_queued", "session=%u queue=%s incoming_skill=%.*s", call.id,
+         call.route.queue.c_str(), static_cast<int>(incoming_skill.size()), incoming_skill.data());
 }
 
 void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure,
@@ -203,7 +220,21 @@ void B2bua::on_queue_order(const QueueOrder& order) {
   }
 }
 
+void B2bua::menu_key(Call& call, std::uint8_t event) {
+  if (!call.in_menu || call.state != CallState::kRouting) return;
+  const std::string skill =
+      event < call.route.menu_skill.size() ? call.route.menu_skill[event] : "";
+  if (!skill.empty()) ++counters_.queue_menu_choices;
+  TL_LOG(kInfo, "call_menu_key", "session=%u event=%u skill=%s", call.id, event, skill.c_str());
+  arrive(call, skill);
+}
+
 void B2bua::queue_tick(Call& call, std::uint64_t now) {
+  if (call.in_menu && now >= call.menu_deadline_ms) {
+    TL_LOG(kInfo, "call_menu_timeout", "session=%u", call.id);
+    arrive(call, {});  // no key: the queue without an incoming skill
+    return;
+  }
   if (call.release_at_ms != 0 && now >= call.release_at_ms) {
     call.release_at_ms = 0;
     release_queued(call, 480, "queue overflow: announcement played");

@@ -89,6 +89,8 @@ struct B2bua::Call {
   // Distributed by the ACD (b2bua_queue.cc): the ACD knows this caller until
   // it is released (answered-and-ended, abandoned, overflowed out).
   bool queued = false;
+  bool in_menu = false;  // hearing the number's DTMF menu, not yet queued
+  std::uint64_t menu_deadline_ms = 0;
   bool early_answered = false;        // 183 with our SDP sent: prompts can play
   std::string carrier_answer_sdp;     // that SDP, sent again in the 200
   std::uint8_t prompt_pt = 0;         // 0 PCMU / 8 PCMA, of the narrowed offer

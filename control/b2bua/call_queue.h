@@ -48,6 +48,7 @@ struct QueueReport {
   std::int64_t tenant = 0;
   QueueName queue = {};
   QueueName line_skill = {};
+  QueueName incoming_skill = {};  // kArrived: chosen in the number's DTMF menu
   QueueName agent = {};
 };
 

@@ -84,6 +84,9 @@ InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view d
   r.agents = d->agents;
   r.record = d->record;
   r.queue = d->queue;
+  r.menu_prompt = d->menu.prompt;
+  r.menu_timeout_ms = d->menu.timeout_s * 1000;
+  r.menu_skill = d->menu.skill_for;
   return r;
 }
 

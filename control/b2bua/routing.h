@@ -6,6 +6,7 @@
 // registrar's bindings; unit tests use a fake.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,11 @@ struct InboundRoute {
   std::vector<std::string> agents;  // in the order they are tried
   bool record = false;
   std::string queue;  // non-empty: the ACD chooses the agent from this queue
+  // A DTMF menu before the queue (menu_prompt 0: none): the key pressed
+  // (RFC 4733 event) picks the caller's incoming skill.
+  std::uint16_t menu_prompt = 0;
+  std::uint32_t menu_timeout_ms = 0;
+  std::array<std::string, 12> menu_skill;
 };
 
 struct Target {

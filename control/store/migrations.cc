@@ -205,6 +205,9 @@ ALTER TABLE agents ADD COLUMN queues TEXT NOT NULL DEFAULT '';
 -- A number with a queue is distributed by the ACD; without one, its agents
 -- list is tried in order.
 ALTER TABLE dids ADD COLUMN queue TEXT NOT NULL DEFAULT '';
+-- A DTMF menu before the queue: "prompt=3;timeout_s=6;1=billing;2=support"
+-- (prompt id, seconds to wait for a digit, digit=incoming skill); "": none.
+ALTER TABLE dids ADD COLUMN menu TEXT NOT NULL DEFAULT '';
 )sql"},
     {7, "control API accounts, password policies, second factors",
      R"sql(

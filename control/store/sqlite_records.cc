@@ -222,13 +222,13 @@ Status put_did(StatementCache& cache, TenantId t, const Did& d) {
   Savepoint sp(cache);
   if (!sp.begun()) return sp.begun();
   {
-    Statement s(
-        cache,
-        "INSERT INTO dids (tenant_id, number, line_skill, record, queue) VALUES (?1, ?2, "
-        "?3, ?4, ?5) ON CONFLICT (tenant_id, number) DO UPDATE SET "
-        "line_skill = excluded.line_skill, record = excluded.record, queue = excluded.queue");
+    Statement s(cache,
+                "INSERT INTO dids (tenant_id, number, line_skill, record, queue, menu) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant_id, number) DO UPDATE SET "
+                "line_skill = excluded.line_skill, record = excluded.record, "
+                "queue = excluded.queue, menu = excluded.menu");
     s.bind(1, t).bind(2, d.number).bind(3, d.line_skill).bind(4, as_int(d.record));
-    s.bind(5, d.queue);
+    s.bind(5, d.queue).bind(6, d.menu);
     if (s.step() != SQLITE_DONE) {
       if (extended_code(cache.db()) == SQLITE_CONSTRAINT_UNIQUE) {
         return Error{"put number '" + d.number + "': the number is already provisioned"};
@@ -265,9 +265,9 @@ Result<std::vector<Did>> dids(StatementCache& cache, TenantId t, const std::stri
   std::vector<Did> out;
   {
     Statement s(cache, only_number != nullptr
-                           ? "SELECT number, line_skill, record, queue FROM dids WHERE "
+                           ? "SELECT number, line_skill, record, queue, menu FROM dids WHERE "
                              "tenant_id = ?1 AND number = ?2"
-                           : "SELECT number, line_skill, record, queue FROM dids WHERE "
+                           : "SELECT number, line_skill, record, queue, menu FROM dids WHERE "
                              "tenant_id = ?1 ORDER BY number");
     s.bind(1, t);
     if (only_number != nullptr) s.bind(2, *only_number);
@@ -278,6 +278,7 @@ Result<std::vector<Did>> dids(StatementCache& cache, TenantId t, const std::stri
       d.line_skill = s.text(1);
       d.record = s.int64(2) != 0;
       d.queue = s.text(3);
+      d.menu = s.text(4);
       out.push_back(std::move(d));
     }
     if (rc != SQLITE_DONE) return s.error("list numbers");

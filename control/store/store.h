@@ -71,6 +71,9 @@ struct Did {
   std::vector<std::string> agents;  // agent names, in the order tried
   bool record = false;
   std::string queue;  // an ACD queue: the ACD picks the agent (then `agents` is empty)
+  // A DTMF menu choosing the caller's incoming skill before the queue, as
+  // "prompt=3;timeout_s=6;1=billing;2=support" (tenant::DtmfMenu reads it); "": none.
+  std::string menu;
   bool operator==(const Did&) const = default;
 };
 

@@ -74,8 +74,10 @@ Result<std::shared_ptr<const Directory>> Directory::load(store::Store& store) {
     auto dids = (*scope)->dids();
     if (!dids) return Error{"load directory: tenant '" + t.name + "': " + dids.error().message};
     for (store::Did& n : *dids) {
+      auto menu = decode_menu(n.menu);
+      if (!menu) return Error{"load directory: number '" + n.number + "': " + menu.error().message};
       d->dids_.push_back({t.id, std::move(n.number), std::move(n.line_skill), std::move(n.agents),
-                          n.record, std::move(n.queue)});
+                          n.record, std::move(n.queue), std::move(*menu)});
     }
   }
   // The store lists tenants by ID and each tenant's entries by name or

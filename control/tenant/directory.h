@@ -18,6 +18,7 @@
 
 #include "common/result.h"
 #include "control/store/store.h"
+#include "control/tenant/dtmf_menu.h"
 #include "dataplane/net/addr.h"
 
 namespace trunkline::tenant {
@@ -47,6 +48,7 @@ struct DirDid {
   std::vector<std::string> agents;  // in the order tried
   bool record = false;
   std::string queue;  // "": no ACD, `agents` are tried; else the ACD queue
+  DtmfMenu menu;      // before the queue; empty(): none
 };
 
 struct DirTenant {

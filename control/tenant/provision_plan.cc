@@ -11,6 +11,7 @@
 
 #include "control/acd/scenario.h"
 #include "control/tenant/digest.h"
+#include "control/tenant/dtmf_menu.h"
 #include "control/tenant/rules.h"
 
 namespace trunkline::tenant {
@@ -176,7 +177,7 @@ void read_did(Reader& r, const toml::table& t, const std::string& p,
               const std::map<std::string, std::size_t>& agents, const std::string& agents_key,
               PlanDid* out) {
   store::Did& d = out->did;
-  r.only_keys(t, p, {"number", "line_skill", "agents", "record", "queue"});
+  r.only_keys(t, p, {"number", "line_skill", "agents", "record", "queue", "menu"});
   if (const toml::node* n = r.string(t, p, "queue", &d.queue, false))
     r.check(rules::check_name(d.queue), *n, p + ".queue");
   if (const toml::node* n = r.string(t, p, "number", &d.number, true)) {
@@ -315,6 +316,46 @@ void read_agent_acd(Reader& r, const toml::table& t, const std::string& p, const
   }
 }
 
+// `menu = { prompt = 3, timeout_s = 6, options = { "1" = "billing" } }`:
+// keys 0-9 * #, each an ACD skill; only on a queued number.
+void read_menu(Reader& r, const toml::node& n, const std::string& p, const acd::Scenario* acd,
+               store::Did* d) {
+  const toml::table* t = n.as_table();
+  const std::string key = p + ".menu";
+  if (t == nullptr)
+    return r.fail(n.source(), key, "expected a table { prompt, timeout_s, options }");
+  r.only_keys(*t, key, {"prompt", "timeout_s", "options"});
+  if (d->queue.empty()) return r.fail(n.source(), key, "a menu needs the number's queue");
+  DtmfMenu m;
+  const toml::node* prompt = t->get("prompt");
+  auto pv = prompt ? prompt->value_exact<std::int64_t>() : std::nullopt;
+  if (!pv || *pv < 1 || *pv > 65535)
+    return r.fail(prompt ? prompt->source() : t->source(), key + ".prompt",
+                  "expected a [[prompts]] id 1..65535 (required)");
+  m.prompt = static_cast<std::uint16_t>(*pv);
+  if (const toml::node* to = t->get("timeout_s")) {
+    auto tv = to->value_exact<std::int64_t>();
+    if (!tv || *tv < 1 || *tv > 60)
+      return r.fail(to->source(), key + ".timeout_s", "expected 1..60 seconds");
+    m.timeout_s = static_cast<std::uint32_t>(*tv);
+  }
+  const toml::node* options = t->get("options");
+  const toml::table* ot = options ? options->as_table() : nullptr;
+  if (ot == nullptr || ot->empty())
+    return r.fail(options ? options->source() : t->source(), key + ".options",
+                  "expected a table of key = incoming skill, e.g. { \"1\" = \"billing\" }");
+  for (auto&& [k, v] : *ot) {
+    const std::string okey = key + ".options." + std::string(k.str());
+    auto skill = v.value_exact<std::string>();
+    const int event = k.str().size() == 1 ? dtmf_event_of(k.str()[0]) : -1;
+    if (event < 0) return r.fail(k.source(), okey, "a menu key is one of 0-9, * or #");
+    if (!skill || acd == nullptr || !has_skill(*acd, *skill))
+      return r.fail(v.source(), okey, "expected a skill of [tenants.acd]");
+    m.skill_for[static_cast<std::size_t>(event)] = *skill;
+  }
+  d->menu = encode_menu(m);
+}
+
 // A number with a queue: the queue exists, its line skill is a skill, and
 // it has no agents list of its own (the ACD chooses).
 void check_did_acd(Reader& r, const toml::table& t, const std::string& p, const acd::Scenario* acd,
@@ -387,6 +428,8 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& p,
     read_did(r, *dids[i], dp, agent_index, p + ".agents", &out->dids.back());
     if (r.failed()) return;
     check_did_acd(r, *dids[i], dp, acd ? &*acd : nullptr, out->dids.back().did);
+    if (const toml::node* menu = dids[i]->get("menu"); menu != nullptr && !r.failed())
+      read_menu(r, *menu, dp, acd ? &*acd : nullptr, &out->dids.back().did);
     if (r.failed()) return;
     // Unique across the whole file, '+' ignored, like in the store.
     const std::string& number = out->dids.back().did.number;

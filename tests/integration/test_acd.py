@@ -23,6 +23,7 @@ ALICE = "198.51.100.20"
 BOB = "198.51.100.21"
 DID = "+81312345000"         # queue "sales": longest idle, waits when nobody is in
 CLOSED_DID = "+81312345001"  # queue "night": nobody ever logs in, callers refused 486
+MENU_DID = "+81312345002"    # queue "help" behind a menu: 1 billing (alice), 2 support (bob)
 MEDIA = (21000, 21999)
 
 PROVISION = """
@@ -38,6 +39,14 @@ sip_domain = "acme.example"
   strategy = "longest_idle"
   greeting = 1
   music = 2
+  [[tenants.acd.skill]]
+  name = "billing"
+  [[tenants.acd.skill]]
+  name = "support"
+  [[tenants.acd.queue]]
+  name = "help"
+  strategy = "longest_idle"
+  music = 2
   [[tenants.acd.queue]]
   name = "night"
   when_no_agents = "overflow"
@@ -49,14 +58,14 @@ sip_domain = "acme.example"
   name = "alice"
   password = "alice-pw-1"
   static_contact = "%(alice)s:5070"
-  skills = { sales = 5 }
-  queues = ["sales"]
+  skills = { sales = 5, billing = 5 }
+  queues = ["sales", "help"]
   [[tenants.agents]]
   name = "bob"
   password = "bob-pw-12"
   static_contact = "%(bob)s:5070"
-  skills = { sales = 3 }
-  queues = ["sales", "night"]
+  skills = { sales = 3, support = 4 }
+  queues = ["sales", "night", "help"]
   [[tenants.dids]]
   number = "%(did)s"
   line_skill = "sales"
@@ -64,7 +73,12 @@ sip_domain = "acme.example"
   [[tenants.dids]]
   number = "%(closed)s"
   queue = "night"
-""" % {"carrier": CARRIER, "alice": ALICE, "bob": BOB, "did": DID, "closed": CLOSED_DID}
+  [[tenants.dids]]
+  number = "%(menu)s"
+  queue = "help"
+  menu = { prompt = 1, timeout_s = 10, options = { "1" = "billing", "2" = "support" } }
+""" % {"carrier": CARRIER, "alice": ALICE, "bob": BOB, "did": DID, "closed": CLOSED_DID,
+       "menu": MENU_DID}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +142,8 @@ def test_agent_commands_refuse_what_they_cannot_do(acd):
     shown = subprocess.run([tb.binary, "show", "agents", "--tenant", "acme", "--json", "--store",
                             tb.store_path], capture_output=True, text=True, check=True)
     bob = [a for a in json.loads(shown.stdout) if a["name"] == "bob"][0]
-    assert bob["skills"] == {"sales": 3} and bob["queues"] == ["sales", "night"], bob
+    assert bob["skills"] == {"sales": 3, "support": 4}, bob
+    assert bob["queues"] == ["sales", "night", "help"], bob
 
 
 def test_waiting_caller_hears_prompts_then_the_agent_who_logs_in(acd):
@@ -227,3 +242,34 @@ def test_queue_without_agents_refuses_so_the_carrier_reroutes(acd):
     assert after["calls_queue_released"] - before["calls_queue_released"] == 1
     rows = wait_for(lambda: [c for c in cdrs(tb) if c.get("did") == CLOSED_DID], 10)
     assert rows and rows[-1]["outcome"] == "refused" and rows[-1]["cause_code"] == 486, rows
+
+
+def test_menu_key_picks_the_skill_and_so_the_agent(acd):
+    tb = acd
+    # alice is idle longest, but only bob has "support", which key 2 asks for.
+    agent_ok(tb, "login", "--agent", "alice")
+    time.sleep(0.3)
+    agent_ok(tb, "login", "--agent", "bob")
+    before = tb.stats()
+    xml = open(os.path.join(SIPP, "carrier_menu_call.xml")).read().replace(
+        "DTMF_PCAP", "/usr/share/sip-tester/dtmf_2833_2.pcap")
+    path = os.path.join(tb.dir, "menu-2.xml")
+    with open(path, "w") as f:
+        f.write(xml)
+    bob = phone(tb, BOB, 6340)
+    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER, 5085, {"-sf": path, "-s": MENU_DID, "-mp": 6440,
+                                                          "-m": 1, tb.APP4 + ":5060": True}),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    c_out = carrier.communicate(timeout=90)[0]
+    b_out = bob.communicate(timeout=90)[0]
+    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
+    assert counts(b_out) == (1, 0), b_out[-2000:]
+    after = tb.stats()
+    assert after["calls_queue_menus"] - before["calls_queue_menus"] == 1
+    assert after["calls_queue_menu_choices"] - before["calls_queue_menu_choices"] == 1
+    assert after["dataplane_media_dtmf_events"] > before["dataplane_media_dtmf_events"]
+    rows = wait_for(lambda: [c for c in cdrs(tb) if c.get("did") == MENU_DID and
+                             c.get("outcome") == "answered"], 10)
+    assert rows and rows[-1]["agent"] == "bob", cdrs(tb)
+    for name in ("alice", "bob"):
+        agent_ok(tb, "logout", "--agent", name)

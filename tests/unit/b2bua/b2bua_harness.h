@@ -74,6 +74,12 @@ class FakeRouting : public Routing {
       r.queue = q->second;
       r.agents.clear();
     }
+    if (auto m = menus.find(r.did); m != menus.end()) {
+      r.menu_prompt = m->second;
+      r.menu_timeout_ms = 5000;
+      r.menu_skill[1] = "billing";
+      r.menu_skill[2] = "support";
+    }
     return r;
   }
   std::vector<Target> external(std::int64_t, std::string_view, std::string_view number,
@@ -111,10 +117,11 @@ class FakeRouting : public Routing {
     return out;
   }
   std::map<std::string, std::vector<std::string>> dids{{"+81312345678", {"alice", "bob"}}};
-  std::set<std::string> recorded;             // numbers provisioned with record = true
+  std::set<std::string> recorded;                    // numbers provisioned with record = true
   std::map<std::string, std::string> queued;         // numbers provisioned with a queue
   std::map<std::string, std::string> second_phones;  // agent -> address of another phone
-  std::set<std::string> srtp_agents;          // agents whose phones take SRTP only
+  std::map<std::string, std::uint16_t> menus;        // number -> its DTMF menu's prompt
+  std::set<std::string> srtp_agents;                 // agents whose phones take SRTP only
   std::map<std::string, std::pair<std::string, std::uint16_t>> phones{
       {"alice", {"198.51.100.20", 5070}}, {"bob", {"198.51.100.21", 5070}}};
 };

@@ -23,8 +23,9 @@ struct QueuedCall {
   FakeQueue acd;
   media::SessionId session = 0;
 
-  explicit QueuedCall(const std::string& offer = two_codec_offer()) {
+  explicit QueuedCall(const std::string& offer = two_codec_offer(), std::uint16_t menu = 0) {
     h.routing.queued["+81312345678"] = "sales";
+    if (menu != 0) h.routing.menus["+81312345678"] = menu;
     h.b2bua.set_queue(&acd);
     h.receive(carrier_invite("+81312345678", offer), kCarrier);
     if (!acd.reports.empty()) session = acd.reports[0].call;
@@ -281,6 +282,43 @@ TEST(B2buaCallForking, WhenEveryPhoneOfTheAgentFailsTheNextAgentRings) {
   h.receive(agent_response(desk->msg, 486, "d1"), peer("198.51.100.20", 5070));
   h.receive(agent_response(mobile->msg, 480, "m1"), peer("198.51.100.22", 5070));
   EXPECT_NE(h.last_request_to("198.51.100.21", "INVITE"), nullptr);  // bob, next in the list
+}
+
+TEST(B2buaQueue, MenuKeyChoosesTheIncomingSkillBeforeTheCallerQueues) {
+  QueuedCall q(two_codec_offer(), 9);
+  // The menu plays as early media; the ACD hears nothing yet.
+  EXPECT_TRUE(q.acd.reports.empty());
+  ASSERT_NE(q.h.last_response_to("203.0.113.10", 183), nullptr);
+  const media::Command& menu = q.h.media.commands.back();
+  EXPECT_EQ(menu.verb, CommandVerb::kPlay);
+  EXPECT_EQ(menu.prompts[0], 9);
+  EXPECT_EQ(menu.prompts[1], 0);
+  // Key 2 (RFC 4733 event 2) from the caller's leg.
+  media::Report r;
+  r.kind = media::ReportKind::kDtmf;
+  r.id = q.h.media.commands[0].id;
+  r.leg = 0;
+  r.dtmf_event = 2;
+  q.h.b2bua.on_media_report(r);
+  ASSERT_EQ(q.acd.reports.size(), 1u);
+  EXPECT_EQ(q.acd.reports[0].kind, QueueReportKind::kArrived);
+  EXPECT_STREQ(q.acd.reports[0].incoming_skill, "support");
+  EXPECT_EQ(q.h.b2bua.counters().queue_menu_choices, 1u);
+  // Later keys are the agent's business, not the menu's.
+  r.dtmf_event = 1;
+  q.h.b2bua.on_media_report(r);
+  EXPECT_EQ(q.acd.reports.size(), 1u);
+}
+
+TEST(B2buaQueue, NoKeyBeforeTheMenuTimeoutQueuesWithoutAnIncomingSkill) {
+  QueuedCall q(two_codec_offer(), 9);
+  q.h.advance(4000);
+  EXPECT_TRUE(q.acd.reports.empty());
+  q.h.advance(1500);
+  ASSERT_EQ(q.acd.reports.size(), 1u);
+  EXPECT_STREQ(q.acd.reports[0].incoming_skill, "");
+  EXPECT_EQ(q.h.b2bua.counters().queue_menus, 1u);
+  EXPECT_EQ(q.h.b2bua.counters().queue_menu_choices, 0u);
 }
 
 TEST(B2buaQueue, NarrowToG711KeepsTheFirstG711AndTelephoneEvent) {

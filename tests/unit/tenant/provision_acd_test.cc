@@ -7,6 +7,7 @@
 
 #include "control/acd/scenario.h"
 #include "control/tenant/directory.h"
+#include "control/tenant/dtmf_menu.h"
 #include "control/tenant/provision_apply.h"
 #include "control/tenant/provision_plan.h"
 #include "tests/unit/tenant/tenant_test_util.h"
@@ -115,6 +116,50 @@ sip_domain = "acme.example"
   skills = { sales = 3 }
 )");
   EXPECT_NE(no_acd.find("no [tenants.acd]"), std::string::npos) << no_acd;
+}
+
+TEST_F(ProvisionAcdTest, DtmfMenuIsStoredAndRefusedWhenItNamesWhatDoesNotExist) {
+  const std::string menu =
+      "queue = \"sales\"\nmenu = { prompt = 3, timeout_s = 6, options = { \"2\" = \"sales\", "
+      "\"#\" = \"sales\" } }";
+  ASSERT_TRUE(apply(file("skills = { sales = 4 }\nqueues = [\"sales\"]", menu)).ok());
+  auto dir = Directory::load(*store_);
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  const DirDid* did = (*dir)->find_did("+81312345678");
+  ASSERT_NE(did, nullptr);
+  EXPECT_EQ(did->menu.prompt, 3);
+  EXPECT_EQ(did->menu.timeout_s, 6u);
+  EXPECT_EQ(did->menu.skill_for[2], "sales");
+  EXPECT_EQ(did->menu.skill_for[11], "sales");  // '#'
+  EXPECT_EQ(did->menu.skill_for[1], "");
+  auto refused = [&](const std::string& m) { return refusal(file("", "queue = \"sales\"\n" + m)); };
+  EXPECT_NE(refused("menu = { prompt = 3, options = { \"x\" = \"sales\" } }").find("0-9, * or #"),
+            std::string::npos);
+  EXPECT_NE(refused("menu = { prompt = 3, options = { \"1\" = \"nope\" } }").find("skill"),
+            std::string::npos);
+  EXPECT_NE(refused("menu = { options = { \"1\" = \"sales\" } }").find("prompt"),
+            std::string::npos);
+  EXPECT_NE(refusal(file("", "menu = { prompt = 3, options = { \"1\" = \"sales\" } }"))
+                .find("needs the number's queue"),
+            std::string::npos);
+}
+
+TEST(DtmfMenu, EncodeDecodeRoundTripAndRefusals) {
+  DtmfMenu m;
+  m.prompt = 12;
+  m.timeout_s = 7;
+  m.skill_for[0] = "a";
+  m.skill_for[10] = "star";
+  const std::string text = encode_menu(m);
+  EXPECT_EQ(text, "prompt=12;timeout_s=7;0=a;*=star");
+  auto back = decode_menu(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->prompt, 12);
+  EXPECT_EQ(back->skill_for[10], "star");
+  EXPECT_TRUE(decode_menu("").ok() && decode_menu("")->empty());
+  EXPECT_FALSE(decode_menu("timeout_s=3").ok());
+  EXPECT_FALSE(decode_menu("prompt=0").ok());
+  EXPECT_FALSE(decode_menu("prompt=3;q=x").ok());
 }
 
 TEST_F(ProvisionAcdTest, RefusedFileChangesNothing) {
