@@ -8,6 +8,7 @@
 #include <rte_ring.h>
 
 #include <algorithm>
+#include <random>
 
 #include "common/log.h"
 #include "dataplane/lcore/main_loop.h"
@@ -84,6 +85,12 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
         }
       }
     }
+    // Edge table sized once; its hash keyed per lcore and per start.
+    ctx->edge.sources =
+        edge::SourceLimiter(c.edge.sources_per_lcore,
+                            (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}());
+    ctx->edge.exchange = &dp->edge_policies_;
+    dp->edge_policies_.add_reader(&ctx->edge.seen);
     if (Status st = dp->setup_media(c, *ctx); !st) return st.error();
     dp->contexts_.push_back(std::move(ctx));
   }
@@ -101,6 +108,15 @@ Result<std::unique_ptr<Dataplane>> Dataplane::start(const config::Config& c) {
 }
 
 Dataplane::~Dataplane() { stop(); }
+
+void Dataplane::publish_edge_policy(std::unique_ptr<const edge::EdgePolicy> p) {
+  // Lcores poll at least every idle_sleep_us: a few milliseconds is plenty.
+  const std::size_t pending =
+      edge_policies_.publish(std::move(p), std::chrono::milliseconds(200), running_);
+  if (pending != 0)
+    TL_LOG(kWarn, "edge_policy_reclaim_deferred", "pending=%zu reason=\"an lcore did not poll\"",
+           pending);
+}
 
 void Dataplane::stop() {
   if (running_) {

@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "control/config/config.h"
+#include "dataplane/edge/policy.h"
 #include "dataplane/lcore/context.h"
 #include "dataplane/media/media_control.h"
 #include "dataplane/port/port.h"
@@ -54,6 +55,10 @@ class Dataplane {
   RtpForkQueue* fork_queue(unsigned w, unsigned s) const;
   const media::PromptStore& prompts() const { return prompts_; }
 
+  // Hands every lcore a new edge policy (dataplane/edge/policy.h) and frees
+  // the one it replaces once no lcore can hold it. Control thread only.
+  void publish_edge_policy(std::unique_ptr<const edge::EdgePolicy> p);
+
  private:
   Dataplane() = default;
   Status setup_media(const config::Config& c, LcoreContext& ctx);
@@ -65,7 +70,8 @@ class Dataplane {
   std::vector<std::unique_ptr<media::CommandRing>> media_command_rings_;
   std::vector<std::unique_ptr<media::ReportRing>> media_report_rings_;
   std::vector<std::unique_ptr<RtpForkQueue>> fork_queues_;
-  media::PromptStore prompts_;  // [[prompts]], loaded before the workers start
+  media::PromptStore prompts_;          // [[prompts]], loaded before the workers start
+  edge::PolicyExchange edge_policies_;  // read by the lcores: outlives them
   std::atomic<bool> quit_{false};
   bool running_ = false;
   bool eal_up_ = false;

@@ -1,6 +1,6 @@
 // The daemon: config → store → dataplane → control socket, then the control
 // plane's event loop until SIGTERM/SIGINT. SIGHUP re-reads the config and
-// applies what can change at run time (the log level today).
+// applies what can change at run time (log level, directory, [edge] policy).
 #include "control/app/serve_command.h"
 
 #include <signal.h>
@@ -20,6 +20,7 @@
 #include "control/app/acd_plane.h"
 #include "control/app/agent_command.h"
 #include "control/app/api_plane.h"
+#include "control/app/edge_plane.h"
 #include "control/app/recording_plane.h"
 #include "control/b2bua/cdr_writer.h"
 #include "control/b2bua/directory_routing.h"
@@ -58,12 +59,15 @@ struct CallPlane {
   std::unique_ptr<b2bua::CdrWriter> cdrs;
 };
 
-// Loads the provisioned directory; an error leaves the previous one in place.
-Status load_directory(store::Store& st, CallPlane& calls) {
+// Loads the provisioned directory and hands the lcores the edge policy that
+// trusts its trunks; an error leaves the previous ones in place.
+Status load_directory(store::Store& st, CallPlane& calls, const config::EdgeConfig& edge,
+                      dataplane::Dataplane& dp) {
   auto dir = tenant::Directory::load(st);
   if (!dir) return dir.error();
   TL_LOG(kInfo, "directory_loaded", "tenants=%zu dids=%zu trunks=%zu", (*dir)->tenants().size(),
          (*dir)->did_count(), (*dir)->trunks().size());
+  publish_edge_policy(edge, **dir, dp);
   calls.directory.set(std::move(*dir));
   return Status::Ok();
 }
@@ -274,7 +278,7 @@ int run_serve(int argc, char** argv) {
   }
 
   CallPlane calls;
-  if (Status s = load_directory(**st, calls); !s) {
+  if (Status s = load_directory(**st, calls, c.edge, **dp); !s) {
     TL_LOG(kError, "startup_failed", "reason=\"directory: %s\"", s.error().message.c_str());
     (*dp)->stop();
     return 1;
@@ -376,10 +380,11 @@ int run_serve(int argc, char** argv) {
         TL_LOG(kWarn, "reload_refused", "reason=\"%s\"", fresh.error().message.c_str());
       } else {
         log::set_level(fresh->log_level);
-        if (Status d = load_directory(**st, calls); !d)
+        if (Status d = load_directory(**st, calls, fresh->edge, **dp); !d)
           TL_LOG(kWarn, "directory_reload_refused", "reason=\"%s\"", d.error().message.c_str());
         TL_LOG(kInfo, "reloaded",
-               "applied=log.level,directory restart_needed_for=ports,lcores,eal,paths");
+               "applied=log.level,directory,edge restart_needed_for=ports,lcores,eal,paths,"
+               "edge.sources_per_lcore");
       }
       wait_hup();
     });
@@ -403,6 +408,19 @@ int run_serve(int argc, char** argv) {
     });
   };
   expire_bindings();
+
+  // The edge's drops, sampled once a second: a line when they start and end.
+  edge::FloodWatch flood_watch;
+  boost::asio::steady_timer edge_timer(io);
+  std::function<void()> watch_edge_drops = [&] {
+    edge_timer.expires_after(std::chrono::seconds(1));
+    edge_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      watch_edge(**dp, flood_watch);
+      watch_edge_drops();
+    });
+  };
+  watch_edge_drops();
 
   TL_LOG(kInfo, "ready", "config=%s ports=%zu workers=%zu control_socket=%s", config_path.c_str(),
          c.ports.size(), c.worker_lcores.size(), c.control_socket.c_str());

@@ -219,13 +219,57 @@ void read_api(Reader& r, const toml::table& t, ApiConfig* a) {
     r.fail(t.source(), "api", "enabled needs cert_file and key_file (the API is TLS only)");
 }
 
+void read_edge(Reader& r, const toml::table& t, EdgeConfig* e) {
+  r.only_keys(
+      t, "edge",
+      {"enabled", "sip_rate_per_source", "sip_burst_per_source", "sources_per_lcore",
+       "untrusted_rate_per_lcore", "untrusted_burst_per_lcore", "trusted", "scanner_user_agents"});
+  if (const toml::node* n = t.get("enabled")) {
+    auto v = n->value_exact<bool>();
+    if (!v) return r.fail(n->source(), "edge.enabled", "expected true or false");
+    e->enabled = *v;
+  }
+  r.integer(t, "edge", "sip_rate_per_source", &e->sip_rate_per_source, 1, 1'000'000);
+  r.integer(t, "edge", "sip_burst_per_source", &e->sip_burst_per_source, 1, 1'000'000);
+  r.integer(t, "edge", "sources_per_lcore", &e->sources_per_lcore, 1024, 1 << 24);
+  if (!r.failed() && (e->sources_per_lcore & (e->sources_per_lcore - 1)) != 0)
+    r.fail(t.get("sources_per_lcore")->source(), "edge.sources_per_lcore",
+           "must be a power of two");
+  r.integer(t, "edge", "untrusted_rate_per_lcore", &e->untrusted_rate_per_lcore, 0, 10'000'000);
+  r.integer(t, "edge", "untrusted_burst_per_lcore", &e->untrusted_burst_per_lcore, 1, 10'000'000);
+  r.strings(t, "edge", "trusted", [&](const std::string& s, const toml::node& n) {
+    if (auto v4 = net::Prefix4::parse(s)) {
+      e->trusted4.push_back(*v4);
+    } else if (auto v6 = net::Prefix6::parse(s)) {
+      e->trusted6.push_back(*v6);
+    } else {
+      r.fail(n.source(), "edge.trusted", "'" + s + "' is not an IPv4 or IPv6 address/prefix");
+    }
+  });
+  if (t.get("scanner_user_agents") != nullptr) {
+    e->scanner_user_agents.clear();
+    r.strings(t, "edge", "scanner_user_agents", [&](const std::string& s, const toml::node& n) {
+      const bool printable =
+          std::all_of(s.begin(), s.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; });
+      if (s.empty() || s.size() > 64 || !printable) {
+        r.fail(n.source(), "edge.scanner_user_agents",
+               "'" + s + "' must be 1 to 64 printable ASCII characters");
+      } else if (e->scanner_user_agents.size() == 64) {
+        r.fail(n.source(), "edge.scanner_user_agents", "at most 64 words");
+      } else {
+        e->scanner_user_agents.push_back(s);
+      }
+    });
+  }
+}
+
 Result<Config> read(const toml::table& root, const std::string& name) {
   Reader r(name);
   Config c;
   c.source_path = name;
   r.only_keys(root, "",
               {"eal", "lcores", "dataplane", "neighbour", "ports", "media", "paths", "sip", "calls",
-               "registrar", "recorder", "prompts", "nas", "api", "log"});
+               "registrar", "recorder", "prompts", "nas", "api", "edge", "log"});
 
   if (const toml::table* t = r.table(root, "", "eal")) {
     r.only_keys(*t, "eal", {"args", "file_prefix", "memory_mb"});
@@ -447,6 +491,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
   }
   if (const toml::table* t = r.table(root, "", "nas")) read_nas(r, *t, &c.nas);
   if (const toml::table* t = r.table(root, "", "api")) read_api(r, *t, &c.api);
+  if (const toml::table* t = r.table(root, "", "edge")) read_edge(r, *t, &c.edge);
   if (const toml::table* t = r.table(root, "", "log")) {
     r.only_keys(*t, "log", {"level"});
     if (const toml::node* n = t->get("level")) {

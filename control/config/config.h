@@ -131,6 +131,23 @@ struct ApiConfig {
   std::uint32_t sessions_per_user = 8;
 };
 
+// [edge]: SIP flood and scanner protection on the fast path
+// (docs/architecture.md, Edge protection). Trunks' allow-lists and agents'
+// static contacts are trusted without being listed here.
+struct EdgeConfig {
+  bool enabled = true;
+  std::uint32_t sip_rate_per_source = 50;      // SIP datagrams/s an untrusted source may send
+  std::uint32_t sip_burst_per_source = 100;    // ... and how many at once
+  std::uint32_t sources_per_lcore = 65536;     // edge table of each lcore (power of two)
+  std::uint32_t untrusted_rate_per_lcore = 0;  // all untrusted sources of one lcore; 0: off
+  std::uint32_t untrusted_burst_per_lcore = 1000;
+  std::vector<net::Prefix4> trusted4;  // [edge] trusted: offices behind NAT, SBCs ...
+  std::vector<net::Prefix6> trusted6;
+  std::vector<std::string> scanner_user_agents{"friendly-scanner", "sipvicious",      "sipcli",
+                                               "sundayddr",        "VaxSIPUserAgent", "pplsip",
+                                               "sip-scan"};
+};
+
 struct Config {
   std::string source_path;
   // [eal]
@@ -156,6 +173,8 @@ struct Config {
   std::string spool_dir = "/var/spool/trunkline";
   // [sip]
   SipConfig sip;
+  // [edge]
+  EdgeConfig edge;
   // [calls], [registrar]
   CallsConfig calls;
   RegistrarSettings registrar;

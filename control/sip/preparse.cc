@@ -56,7 +56,7 @@ PreparseResult preparse_datagram(std::string_view datagram, PreParsed* out) {
     if (step == HeaderScanner::Step::kEnd) break;
     if (step == HeaderScanner::Step::kError) return PreparseResult::kBadHeaderLine;
     if (++count > kPreparseMaxHeaders) return PreparseResult::kTooManyHeaders;
-    // Only Call-ID, CSeq, the top Via and Content-Length are read.
+    // Only Call-ID, CSeq, the top Via, Content-Length and User-Agent are read.
     switch (lookup_header(raw.name)) {
       case HeaderId::kCallId:
         if (have_call_id) return PreparseResult::kDuplicateHeader;
@@ -82,6 +82,9 @@ PreparseResult preparse_datagram(std::string_view datagram, PreParsed* out) {
           out->branch = via.branch;
           have_via = true;
         }
+        break;
+      case HeaderId::kUserAgent:
+        if (out->user_agent.empty()) out->user_agent = raw.value;
         break;
       case HeaderId::kContentLength:
         if (out->has_content_length) return PreparseResult::kDuplicateHeader;

@@ -48,6 +48,7 @@ struct PreParsed {
   std::string_view branch;  // top Via; empty when it has none (RFC 2543 peers)
   std::uint32_t cseq = 0;
   std::string_view cseq_method;
+  std::string_view user_agent;  // the first User-Agent; empty when none (edge scanner check)
   bool has_content_length = false;
   std::uint32_t content_length = 0;
   std::uint32_t message_size = 0;  // start line to end of body; the rest of the datagram is ignored

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dataplane/edge/gate.h"
 #include "dataplane/media/media_context.h"
 #include "dataplane/net/counters.h"
 #include "dataplane/net/interface.h"
@@ -49,6 +50,7 @@ struct alignas(64) LcoreContext {
   net::Counters counters;
   net::NeighbourTable neighbours;
   SipSteering sip;
+  edge::EdgeLcore edge;       // SIP edge protection (dataplane/edge)
   media::MediaContext media;  // flow table and command/report rings (dataplane/media)
   std::uint64_t now_ms = 0;   // of the current poll
   std::uint64_t now_us = 0;   // the same in microseconds (RTP jitter)

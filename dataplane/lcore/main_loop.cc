@@ -283,6 +283,7 @@ unsigned poll_once(LcoreContext& ctx) {
   ctx.media.now_ms = now;
   const std::uint64_t hz = rte_get_timer_hz();
   ctx.now_us = tsc / hz * 1000000 + tsc % hz * 1000000 / hz;
+  edge::refresh(ctx.edge, ctx.counters);  // a policy control published since the last poll
   // Control's media commands first, so a session created with its call's
   // first packets already in this burst finds its flow.
   if (ctx.media.shards != 0) total += media::process_commands(ctx.media);

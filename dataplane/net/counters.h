@@ -52,6 +52,14 @@ namespace trunkline::net {
   X(sip_overload_503,      "new INVITEs answered 503 + Retry-After: shard ring full")     \
   X(sip_tx,                "SIP messages from the control plane sent")                    \
   X(sip_tx_no_neighbour,   "SIP messages from control dropped: next hop not resolved yet") \
+  /* edge protection (dataplane/edge) */                                                  \
+  X(edge_trusted,          "SIP datagrams from trusted sources (trunks, static contacts, [edge] trusted)") \
+  X(edge_rate_limited,     "SIP datagrams dropped: source over [edge] sip_rate_per_source") \
+  X(edge_untrusted_limited,"SIP datagrams dropped: untrusted sources over [edge] untrusted_rate_per_lcore") \
+  X(edge_scanner,          "SIP requests dropped: User-Agent of a known scanner")         \
+  X(edge_sources_new,      "sources entered in the edge table")                           \
+  X(edge_sources_evicted,  "sources still being limited forgotten for room: table too small") \
+  X(edge_policy_updates,   "edge policies (trusted set, limits) this lcore picked up")    \
   /* media relay (dataplane/media) */                                                     \
   X(media_relayed,         "RTP packets relayed to the other leg")                        \
   X(media_rtcp_relayed,    "RTCP packets relayed to the other leg")                       \

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "control/sip/preparse.h"
+#include "dataplane/edge/gate.h"
 #include "dataplane/lcore/context.h"
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
@@ -95,12 +96,22 @@ SteerResult steer(LcoreContext& ctx, rte_mbuf* m, net::PacketBuf& buf) {
   const SipSteering& s = ctx.sip;
   const std::string_view datagram(reinterpret_cast<const char*>(buf.data + buf.l4_payload),
                                   buf.len - buf.l4_payload);
+  // The edge first: a flood from one source costs a table lookup per
+  // datagram, not a pre-parse (dataplane/edge/gate.h).
+  edge::Verdict edge_verdict = edge::Verdict::kPass;
+  if (!edge::is_keepalive(datagram)) {
+    edge_verdict = edge::admit(ctx.edge, buf.data + net::kEthHdr, ctx.now_us * 1000, c);
+    if (edge_verdict == edge::Verdict::kDrop) return SteerResult::kDropped;
+  }
   sip::PreParsed pre;
   const sip::PreparseResult r = sip::preparse_datagram(datagram, &pre);
   if (r == sip::PreparseResult::kKeepalive) {
     net::bump(c.sip_keepalive);
     return SteerResult::kDropped;
   }
+  if (edge_verdict == edge::Verdict::kCheck && pre.is_request &&
+      edge::drop_scanner(ctx.edge, pre.user_agent, c))
+    return SteerResult::kDropped;  // silently: a scanner learns nothing
   if (r != sip::PreparseResult::kOk) {
     net::bump(c.sip_refused);
     const auto i = static_cast<std::size_t>(r);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -227,6 +228,60 @@ TEST(Config, ApplianceSampleIsValid) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->worker_lcores.size(), 4u);
   EXPECT_EQ(c->dataplane.idle_sleep_us, 0u);
+}
+
+}  // namespace
+}  // namespace trunkline::config
+
+namespace trunkline::config {
+namespace {
+
+TEST(ConfigEdge, DefaultsProtectAndListTheKnownScanners) {
+  auto c = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->edge.enabled);
+  EXPECT_EQ(c->edge.sip_rate_per_source, 50u);
+  EXPECT_EQ(c->edge.untrusted_rate_per_lcore, 0u);
+  EXPECT_NE(std::find(c->edge.scanner_user_agents.begin(), c->edge.scanner_user_agents.end(),
+                      "friendly-scanner"),
+            c->edge.scanner_user_agents.end());
+}
+
+TEST(ConfigEdge, EveryKeyIsRead) {
+  auto c = load_string(std::string(kMinimal) +
+                           "[edge]\nenabled = false\nsip_rate_per_source = 5\n"
+                           "sip_burst_per_source = 7\nsources_per_lcore = 2048\n"
+                           "untrusted_rate_per_lcore = 300\nuntrusted_burst_per_lcore = 30\n"
+                           "trusted = [\"203.0.113.0/24\", \"2001:db8::/32\"]\n"
+                           "scanner_user_agents = [\"evil-dialer\"]\n",
+                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->edge.enabled);
+  EXPECT_EQ(c->edge.sip_rate_per_source, 5u);
+  EXPECT_EQ(c->edge.sip_burst_per_source, 7u);
+  EXPECT_EQ(c->edge.sources_per_lcore, 2048u);
+  EXPECT_EQ(c->edge.untrusted_rate_per_lcore, 300u);
+  EXPECT_EQ(c->edge.untrusted_burst_per_lcore, 30u);
+  ASSERT_EQ(c->edge.trusted4.size(), 1u);
+  ASSERT_EQ(c->edge.trusted6.size(), 1u);
+  EXPECT_EQ(c->edge.scanner_user_agents, std::vector<std::string>{"evil-dialer"});
+}
+
+TEST(ConfigEdge, BadValuesNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sip_rate_per_source = 0", "'edge.sip_rate_per_source': value 0 out of range"},
+      {"sources_per_lcore = 3000", "'edge.sources_per_lcore': must be a power of two"},
+      {"trusted = [\"198.51.100.300\"]", "'edge.trusted': '198.51.100.300' is not"},
+      {"scanner_user_agents = [\"\"]", "'edge.scanner_user_agents': '' must be 1 to 64"},
+      {"enabled = 1", "'edge.enabled': expected true or false"},
+      {"rate = 5", "'edge.rate': unknown key"},
+  };
+  for (const auto& [line, want] : cases) {
+    auto c = load_string(std::string(kMinimal) + "[edge]\n" + line + "\n", "t.toml");
+    ASSERT_FALSE(c.ok()) << line;
+    EXPECT_NE(c.error().message.find(want), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("t.toml:7:"), std::string::npos) << c.error().message;
+  }
 }
 
 }  // namespace
