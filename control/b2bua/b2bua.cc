@@ -53,6 +53,16 @@ std::string_view reason_of(int code) {
 
 bool has_sdp(const sip::Message& m) { return !m.body().empty(); }
 
+std::string late_offer_sdp(const net::IpKey& ours) {
+  const std::string ip = ours.to_string();
+  const char* family = ours.is_v4() ? "IP4" : "IP6";
+  return "v=0\r\no=trunkline 1 1 IN " + std::string(family) + " " + ip + "\r\ns=-\r\nc=IN " +
+         family + " " + ip +
+         "\r\nt=0 0\r\nm=audio 9 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
+         "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n"
+         "a=sendrecv\r\n";
+}
+
 namespace {
 
 // The user part of the Request-URI (sip: user or tel: number), else To's.
@@ -199,7 +209,11 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
     respond(tx, invite, 503, "Service Unavailable", new_tag(), retry);
     return;
   }
-  auto offer = read_audio(invite.body());
+  // A late offer (no SDP): the agent is offered G.711 from us, the agent's
+  // answer becomes our offer in the 200, and the carrier answers in its ACK.
+  const bool late = invite.body().empty();
+  const std::string sdp_text = late ? late_offer_sdp(from.local) : std::string(invite.body());
+  auto offer = read_audio(sdp_text);
   std::optional<SdesKey> carrier_key;
   if (offer && offer->secure) {
     // SRTP from the carrier: answered with our own key, same tag and suite.
@@ -224,12 +238,14 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   call->id = (next_session_++ << 4) | (cfg_.shard & 0xf);
   call->route = std::move(route);
   call->invite = std::string(invite.bytes());
-  call->offer = std::string(invite.body());
+  call->offer = sdp_text;
+  call->late_offer = late;
+  if (late) ++counters_.late_offers;
   call->inbound_tx = tx;
   call->carrier.dialog = std::move(*dialog);
   call->carrier.established = true;  // answered with our tag from the first 18x/2xx on
   call->carrier.media.local = {from.local, *ports_.allocate()};
-  call->carrier.media.remote = offer->remote;
+  call->carrier.media.remote = late ? media::Endpoint{} : offer->remote;
   call->carrier.media.dpdk_port = from.dpdk_port;
   call->carrier.media.telephone_event_pt = offer->telephone_event_pt;
   if (carrier_key) {

@@ -83,6 +83,8 @@ struct B2buaConfig {
   X(queue_prompts,       "announcement/music playouts started for waiting callers") \
   X(queue_offers,        "offers of queued calls to agents")                   \
   X(queue_released,      "queued calls the ACD released: refused, announced or transferred") \
+  X(late_offers,         "INVITEs without SDP: our offer went in the 200, the answer came in the ACK") \
+  X(late_answer_missing, "late-offer calls ended: the carrier's ACK had no usable answer") \
   X(queue_menus,         "callers who heard a number's DTMF menu")               \
   X(queue_menu_choices,  "menu keys that chose an incoming skill")             \
   X(queue_no_acd,        "calls to a queued number refused 480: the tenant has no ACD")

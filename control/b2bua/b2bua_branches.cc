@@ -198,7 +198,8 @@ void B2bua::on_branch_response(Call& call, sip::TxId tx, const sip::Message& res
   if (call.early_answered) return;
   std::string sdp;
   // Early media is taken from a phone only while it is the one ringing.
-  if (has_sdp(resp) && call.branches.size() == 1) {
+  // (Never towards a late offer: its offer goes in the 200, RFC 3261 §13.2.1.)
+  if (has_sdp(resp) && call.branches.size() == 1 && !call.late_offer) {
     auto a = read_audio(resp.body());
     if (a && a->secure == b->srtp) {
       call.agent.media.remote = a->remote;

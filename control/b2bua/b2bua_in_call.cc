@@ -90,7 +90,34 @@ void B2bua::in_dialog(sip::TxId tx, const sip::Message& req, const sip::Peer& fr
 }
 
 void B2bua::on_ack(const sip::Message& ack, const sip::Peer& from) {
-  // ACKs for our 2xx need nothing more: the layer stopped retransmitting.
+  // ACKs for our 2xx need nothing more (the layer stopped retransmitting),
+  // except a late offer's: it carries the carrier's answer.
+  Side side;
+  Call* call = find(ack.call_id(), &side);
+  if (call != nullptr && side == Side::kCarrier && call->late_offer && !call->late_answered &&
+      call->state == CallState::kAnswered) {
+    call->late_answered = true;
+    auto a = has_sdp(ack) ? read_audio(ack.body()) : Result<AudioOffer>(Error{"no SDP"});
+    if (!a || a->secure) {
+      ++counters_.late_answer_missing;
+      TL_LOG(kWarn, "late_answer_missing", "session=%u reason=\"%s\"", call->id,
+             a ? "SRTP answer to a plain offer" : a.error().message.c_str());
+      send_in_dialog(*call, Side::kCarrier, "BYE");
+      send_in_dialog(*call, Side::kAgent, "BYE");
+      end_call(*call, Outcome::kFailed, 488, "late offer: the ACK had no usable answer");
+      return;
+    }
+    call->carrier.media.remote = a->remote;
+    call->carrier.media.telephone_event_pt = a->telephone_event_pt;
+    media::Command cmd;
+    cmd.verb = media::CommandVerb::kUpdateRemote;
+    cmd.id = call->id;
+    cmd.leg = 0;
+    cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+    cmd.legs[0] = call->carrier.media;
+    media(cmd);
+    return;
+  }
   if (fallback_ != nullptr) fallback_->on_ack(ack, from);
 }
 

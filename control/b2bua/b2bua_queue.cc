@@ -116,6 +116,7 @@ void B2bua::offer_failed(Call& call, const Offer& offer) {
 // Both prompts 0 stop the playout.
 void B2bua::play(Call& call, std::uint16_t announcement, std::uint16_t music) {
   if (announcement != 0 || music != 0) {
+    if (call.late_offer) return;  // no offer to answer in a 183: the carrier's ringback
     if (!call.early_answered) {
       auto narrowed = narrow_to_g711(call.offer, &call.prompt_pt);
       if (!narrowed) {

@@ -18,6 +18,9 @@ inline constexpr std::string_view kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, U
 inline constexpr std::string_view kSdp = "application/sdp";
 std::string_view reason_of(int code);  // the reason phrase we send with `code`
 bool has_sdp(const sip::Message& m);
+// The offer the agent gets when the carrier's INVITE had none (late offer):
+// G.711 both laws and telephone-event (anchor_sdp puts in our address/port).
+std::string late_offer_sdp(const net::IpKey& ours);
 struct CallLeg;
 // `peer_sdp` as `leg`'s peer sees it: our address and that leg's port.
 std::string anchored_for(const CallLeg& leg, std::string_view peer_sdp, media::SessionId id,
@@ -88,6 +91,10 @@ struct B2bua::Call {
   CallRecord record;
   // Distributed by the ACD (b2bua_queue.cc): the ACD knows this caller until
   // it is released (answered-and-ended, abandoned, overflowed out).
+  // The carrier's INVITE had no SDP: our 200 carries the offer, its ACK the
+  // answer (RFC 3261 §13.2.1); until then its leg has no remote address.
+  bool late_offer = false;
+  bool late_answered = false;
   bool queued = false;
   bool in_menu = false;  // hearing the number's DTMF menu, not yet queued
   std::uint64_t menu_deadline_ms = 0;

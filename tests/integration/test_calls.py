@@ -192,6 +192,35 @@ def test_rtcp_is_relayed_on_the_odd_port(calls):
     assert int(relayed[0][0]) % 2 == 1
 
 
+def test_late_offer_call_gets_our_offer_in_the_200_and_media_flows(calls):
+    tb = calls
+    before = tb.stats()
+    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True, "-mp": 6140,
+                                                     "-m": 1}),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.5)
+    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER, 5066,
+                                     {"-sf": os.path.join(SIPP, "carrier_late_offer.xml"),
+                                      "-s": DID, "-mp": 6040, "-m": 1, tb.APP4 + ":5060": True}),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    c_out = carrier.communicate(timeout=90)[0]
+    a_out = agent.communicate(timeout=90)[0]
+    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
+    assert counts(a_out) == (1, 0), a_out[-3000:]
+    time.sleep(1)
+    after = tb.stats()
+    assert after["calls_late_offers"] - before["calls_late_offers"] == 1
+    assert after["calls_late_answer_missing"] == before["calls_late_answer_missing"]
+    # Our offer reached the carrier in the 200, its answer came in the ACK, and
+    # the carrier's audio went through to alice and back.
+    offer = tb.tshark("sip.Status-Code == 200 && sip.CSeq.method == \"INVITE\" && "
+                      "ip.dst == %s && udp.dstport == 5066 && sdp" % CARRIER,
+                      ["sdp.connection_info.address"])
+    assert offer and offer[0][0] == tb.APP4, offer
+    assert after["dataplane_media_relayed"] - before["dataplane_media_relayed"] >= 380, (
+        after["dataplane_media_relayed"] - before["dataplane_media_relayed"])
+
+
 def test_busy_agent_gives_the_carrier_486_and_a_busy_cdr(calls):
     tb = calls
     agent = tb.peer_popen(sipp_cmd(tb, BOB, 5070, {"-sf": os.path.join(SIPP, "agent_busy.xml"), "-m": 1}),

@@ -121,7 +121,12 @@ TEST(B2buaCall, RefusesUnknownTrunkUnknownNumberAndUnusableSdp) {
   EXPECT_NE(h.last_response_to("203.0.113.99", 403), nullptr);
   h.receive(carrier_invite("+810000", carrier_sdp(), "c2", "z9hG4bKc2"), kCarrier);
   EXPECT_NE(h.last_response_to("203.0.113.10", 404), nullptr);
-  h.receive(carrier_invite("+81312345678", "", "c3", "z9hG4bKc3"), kCarrier);
+  // (No SDP at all is a late offer, accepted; an offer without audio is not.)
+  h.receive(carrier_invite("+81312345678",
+                           "v=0\r\no=c 1 1 IN IP4 203.0.113.10\r\ns=-\r\nc=IN IP4 203.0.113.10\r\n"
+                           "t=0 0\r\nm=video 30000 RTP/AVP 96\r\n",
+                           "c3", "z9hG4bKc3"),
+            kCarrier);
   const Sent* r488 = h.last_response_to("203.0.113.10", 488);
   ASSERT_NE(r488, nullptr);
   EXPECT_NE(r488->msg.find("Warning"), nullptr);
@@ -416,6 +421,58 @@ TEST(B2buaCall, StreamQualityIsSummedForStats) {
   EXPECT_EQ(c.streams_mos_poor, 1u);
   EXPECT_EQ(c.streams_jitter_over_30ms, 1u);
   EXPECT_EQ(c.streams_loss_over_1pct, 1u);
+}
+
+// A late offer: the carrier's INVITE has no SDP. The agent is offered G.711
+// by us, its answer becomes our offer in the 200, the ACK carries the answer.
+std::string carrier_ack(const Sent& ok, const std::string& sdp) {
+  std::string s =
+      "ACK sip:trunkline@198.51.100.1:5060 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 203.0.113.10:5060;branch=z9hG4bKack1\r\n"
+      "Max-Forwards: 70\r\nFrom: <sip:0312340000@203.0.113.10>;tag=c1\r\n"
+      "To: <sip:+81312345678@198.51.100.1>;tag=" +
+      std::string(ok.msg.to().tag) + "\r\nCall-ID: carrier-call-1\r\nCSeq: 1 ACK\r\n";
+  if (!sdp.empty()) s += "Content-Type: application/sdp\r\n";
+  return s + "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+}
+
+TEST(B2buaLateOffer, OurOfferGoesInThe200AndTheAckAnswerSetsTheCarrierLeg) {
+  Harness h;
+  h.receive(carrier_invite("+81312345678", ""), kCarrier);
+  const Sent* inv = h.last_request_to("198.51.100.20", "INVITE");
+  ASSERT_NE(inv, nullptr);
+  const std::string offer(inv->msg.body());
+  EXPECT_NE(offer.find("RTP/AVP 0 8 101"), std::string::npos) << offer;
+  EXPECT_EQ(h.b2bua.counters().late_offers, 1u);
+  ASSERT_EQ(h.media.commands[0].verb, CommandVerb::kCreate);
+  EXPECT_EQ(h.media.commands[0].legs[0].remote.port, 0);  // unknown until the ACK
+  answer(h, inv);
+  const Sent* ok = h.last_response_to("203.0.113.10", 200);
+  ASSERT_NE(ok, nullptr);
+  auto ours = read_audio(ok->msg.body());
+  ASSERT_TRUE(ours.ok());
+  EXPECT_EQ(ours->remote.ip, ip("198.51.100.1"));
+  h.receive(carrier_ack(*ok, carrier_sdp("203.0.113.10", 31000)), kCarrier);
+  const media::Command& update = h.media.commands.back();
+  EXPECT_EQ(update.verb, CommandVerb::kUpdateRemote);
+  EXPECT_EQ(update.leg, 0);
+  EXPECT_EQ(update.legs[0].remote.port, 31000);
+  EXPECT_EQ(update.legs[0].remote.ip, ip("203.0.113.10"));
+  EXPECT_EQ(h.b2bua.counters().late_answer_missing, 0u);
+}
+
+TEST(B2buaLateOffer, AnAckWithoutAnAnswerEndsTheCall) {
+  Harness h;
+  h.receive(carrier_invite("+81312345678", ""), kCarrier);
+  const Sent* inv = h.last_request_to("198.51.100.20", "INVITE");
+  ASSERT_NE(inv, nullptr);
+  answer(h, inv);
+  const Sent* ok = h.last_response_to("203.0.113.10", 200);
+  ASSERT_NE(ok, nullptr);
+  h.receive(carrier_ack(*ok, ""), kCarrier);
+  EXPECT_EQ(h.b2bua.counters().late_answer_missing, 1u);
+  EXPECT_NE(h.last_request_to("198.51.100.20", "BYE"), nullptr);
+  EXPECT_NE(h.last_request_to("203.0.113.10", "BYE"), nullptr);
 }
 
 }  // namespace
