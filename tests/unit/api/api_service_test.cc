@@ -47,6 +47,19 @@ class FakeDesk : public acd::AgentDesk {
     calls.push_back("board " + std::to_string(t));
     return {acd::DeskError::kNone, "", "{\"agents\":[],\"queues\":[]}"};
   }
+  // Two events, 41 and 42; a reader after 40 missed nothing, after 1 missed 39.
+  acd::DeskAnswer events(std::int64_t t, std::uint64_t after) override {
+    calls.push_back("events " + std::to_string(t) + " " + std::to_string(after));
+    std::string out = "[";
+    if (after != 0 && after < 40)
+      out += "{\"seq\":40,\"event\":\"missed\",\"count\":" + std::to_string(40 - after) + "},";
+    const std::string e41 = R"({"seq":41,"event":"agent_state","agent":"al","to":"ready"})";
+    const std::string e42 = R"({"seq":42,"event":"caller_queued","queue":"q,[1]","wait_s":0})";
+    if (after < 41) out += e41 + ",";
+    if (after < 42) out += e42;
+    if (out.back() == ',') out.pop_back();
+    return {acd::DeskError::kNone, "", out + "]"};
+  }
 };
 
 class ApiServiceTest : public ::testing::Test {
