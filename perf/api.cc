@@ -25,6 +25,9 @@ class InstantDesk : public acd::AgentDesk {
   }
   acd::DeskAnswer end_wrap_up(std::int64_t, std::string_view) override { return ok(); }
   acd::DeskAnswer agent(std::int64_t, std::string_view) override { return ok(); }
+  acd::DeskAnswer events(std::int64_t, std::uint64_t) override {
+    return {acd::DeskError::kNone, "", "[]"};
+  }
   acd::DeskAnswer board(std::int64_t) override {
     return {acd::DeskError::kNone, "", "{\"agents\":[],\"queues\":[]}"};
   }

@@ -52,6 +52,12 @@ class AgentDesk {
   // The supervisor's status board: every agent and every queue of the tenant
   // with its live metrics: {"agents":[…],"queues":[…]}.
   virtual DeskAnswer board(std::int64_t tenant) = 0;
+  // The tenant's recent ACD events with a sequence number above `after_seq`
+  // (0: every one still kept), as a JSON array in `json`, oldest first:
+  // [{"seq":…,"at_ms":…,"event":"agent_state","agent":…,"from":…,"to":…},…];
+  // a reader that fell too far behind gets {"event":"missed","count":N}
+  // first. For the supervisors' live event stream.
+  virtual DeskAnswer events(std::int64_t tenant, std::uint64_t after_seq) = 0;
 };
 
 }  // namespace trunkline::acd

@@ -77,7 +77,8 @@ ApiService::ApiService(ApiDeps deps)
       return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     };
   }
-  for (auto* table : {&auth_routes, &admin_routes, &desk_routes, &ops_routes})
+  for (auto* table : {&auth_routes, &admin_routes, &desk_routes, &ops_routes, &recording_routes,
+                      &event_routes, &acd_config_routes})
     for (Route& r : table()) routes_.push_back(r);
 }
 

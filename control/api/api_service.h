@@ -25,6 +25,7 @@
 #include "control/api/account_repository.h"
 #include "control/api/http_types.h"
 #include "control/api/json.h"
+#include "control/api/recording_vault.h"
 #include "control/audit/audit_log.h"
 #include "control/auth/account.h"
 #include "control/auth/role.h"
@@ -35,7 +36,8 @@ namespace trunkline::api {
 
 struct ApiDeps {
   store::SqliteStore* store = nullptr;
-  acd::AgentDesk* desk = nullptr;  // null: the ACD is not running (503)
+  acd::AgentDesk* desk = nullptr;   // null: the ACD is not running (503)
+  RecordingVault* vault = nullptr;  // null: no NAS to retrieve from (503)
   // `trunkline stats` in Prometheus text format.
   std::function<std::string()> metrics;
   // The SIGHUP reload; an error says what was refused.
@@ -128,6 +130,9 @@ std::vector<Route> auth_routes();
 std::vector<Route> admin_routes();
 std::vector<Route> desk_routes();
 std::vector<Route> ops_routes();
+std::vector<Route> recording_routes();
+std::vector<Route> event_routes();
+std::vector<Route> acd_config_routes();
 
 // Helpers for handlers.
 // The body as a JSON object, or a 400 problem in *error.

@@ -4,7 +4,9 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -28,7 +30,7 @@ constexpr auto kIdle = std::chrono::seconds(30);
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, asio::ssl::context& ctx, ApiService& api)
-      : stream_(std::move(socket), ctx), api_(api) {
+      : stream_(std::move(socket), ctx), timer_(stream_.get_executor()), api_(api) {
     boost::system::error_code ec;
     const auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) source_ = ep.address().to_string();
@@ -66,20 +68,95 @@ class Connection : public std::enable_shared_from_this<Connection> {
     r.target = std::string(req.target());
     r.content_type = std::string(req[http::field::content_type]);
     r.authorization = std::string(req[http::field::authorization]);
+    r.last_event_id = std::string(req["Last-Event-ID"]);
     r.body = std::move(req.body());
     r.source = source_;
     const Response resp = api_.handle(r);
+    if (resp.stream) return send_stream(resp, req.version());
     send(resp, req.keep_alive(), req.version());
+  }
+
+  template <typename Message>
+  void set_headers(Message& res, const Response& r) {
+    res.set(http::field::server, "trunkline");
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set("Strict-Transport-Security", "max-age=31536000");
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+  }
+
+  // A streamed body: the header, then each piece the source yields as one
+  // chunk, polling it on a timer when it has nothing; the connection is
+  // closed at the end (no keep-alive after a stream). A source that fails
+  // ends the connection without the last chunk, so the client sees a
+  // truncated transfer rather than a complete-looking body.
+  void send_stream(const Response& r, unsigned version) {
+    auto res = std::make_shared<http::response<http::empty_body>>(
+        static_cast<http::status>(r.status), version);
+    set_headers(*res, r);
+    res->keep_alive(false);
+    res->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    body_ = r.stream;
+    pending_ = r.body;
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
+    http::async_write_header(
+        stream_, *sr, [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
+          if (ec) return self->abandon_stream();
+          self->pump();
+        });
+  }
+
+  void pump() {
+    BodyPiece p;
+    if (!pending_.empty()) {
+      p.data = std::move(pending_);
+      pending_.clear();
+    } else {
+      p = body_->next();
+    }
+    if (p.failed) {
+      body_.reset();
+      return close();
+    }
+    if (!p.data.empty()) {
+      auto buf = std::make_shared<std::string>(std::move(p.data));
+      beast::get_lowest_layer(stream_).expires_after(kIdle);
+      asio::async_write(
+          stream_, http::make_chunk(asio::buffer(*buf)),
+          [self = shared_from_this(), buf, last = p.last](beast::error_code ec, std::size_t) {
+            if (ec) return self->abandon_stream();
+            if (last) return self->end_stream();
+            self->pump();
+          });
+      return;
+    }
+    if (p.last) return end_stream();
+    timer_.expires_after(std::max(p.retry, std::chrono::milliseconds(1)));
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->abandon_stream();
+      self->pump();
+    });
+  }
+
+  void end_stream() {
+    body_.reset();
+    beast::get_lowest_layer(stream_).expires_after(kIdle);
+    asio::async_write(
+        stream_, http::make_chunk_last(),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+  }
+
+  void abandon_stream() {
+    if (body_) body_->abandon();
+    body_.reset();
+    close();
   }
 
   void send(const Response& r, bool keep_alive, unsigned version) {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version);
-    res->set(http::field::server, "trunkline");
-    res->set(http::field::content_type, r.content_type);
-    res->set(http::field::cache_control, "no-store");
-    res->set("Strict-Transport-Security", "max-age=31536000");
-    for (const auto& [k, v] : r.headers) res->set(k, v);
+    set_headers(*res, r);
     res->body() = r.body;
     res->keep_alive(keep_alive);
     res->prepare_payload();
@@ -100,7 +177,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   beast::ssl_stream<beast::tcp_stream> stream_;
+  asio::steady_timer timer_;
   ApiService& api_;
+  std::shared_ptr<BodySource> body_;  // while a streamed body is being sent
+  std::string pending_;                 // its first bytes (Response::body)
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string source_;

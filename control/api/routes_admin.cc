@@ -298,10 +298,17 @@ Response agents_list(ApiService&, Call& call) {
   auto list = call.scoped->agents();
   if (!list) return problem(503, "Store unavailable", list.error().message);
   std::string out;
-  for (const auto& a : *list)
+  for (const auto& a : *list) {
+    std::string skills;
+    for (const auto& [skill, level] : a.skills)
+      skills += (skills.empty() ? "" : ",") + json_quote(skill) + ":" + std::to_string(level);
+    std::string queues;
+    for (const auto& q : a.queues) queues += (queues.empty() ? "" : ",") + json_quote(q);
     out += std::string(out.empty() ? "" : ",") + "{\"name\":" + json_quote(a.name) +
            ",\"display\":" + json_quote(a.display) + ",\"sip_user\":" + json_quote(a.sip_user) +
-           ",\"srtp\":" + (a.srtp ? "true" : "false") + "}";
+           ",\"srtp\":" + (a.srtp ? "true" : "false") + ",\"skills\":{" + skills +
+           "},\"queues\":[" + queues + "]}";
+  }
   return json_response("{\"agents\":[" + out + "]}");
 }
 

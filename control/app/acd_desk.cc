@@ -143,4 +143,14 @@ DeskAnswer AcdPlane::board(std::int64_t tenant) {
   });
 }
 
+DeskAnswer AcdPlane::events(std::int64_t tenant, std::uint64_t after_seq) {
+  Impl& impl = *impl_;
+  return impl.on_thread([&impl, tenant, after_seq]() -> DeskAnswer {
+    auto t = impl.tenants.find(tenant);
+    if (t == impl.tenants.end())
+      return fail(DeskError::kNotFound, "tenant " + std::to_string(tenant) + " has no ACD");
+    return DeskAnswer{DeskError::kNone, {}, t->second.events->since(after_seq)};
+  });
+}
+
 }  // namespace trunkline::app

@@ -50,6 +50,8 @@ Result<TenantAcd> build_engine(const tenant::Directory& dir, const tenant::DirTe
   if (!engine) return Error{source + ": " + engine.error().message};
   TenantAcd out;
   out.engine = std::move(*engine);
+  out.events = std::make_unique<AcdEventRing>(*out.engine);
+  out.engine->subscribe(out.events.get());
   for (const acd::SkillConfig& s : config->skills)
     if (auto r = out.engine->add_skill(s); !r) return Error{source + ": " + r.error().message};
   for (acd::ScenarioQueue& q : config->queues) {

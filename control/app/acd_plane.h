@@ -63,6 +63,7 @@ class AcdPlane final : public acd::AgentDesk {
   acd::DeskAnswer end_wrap_up(std::int64_t tenant, std::string_view agent) override;
   acd::DeskAnswer agent(std::int64_t tenant, std::string_view agent) override;
   acd::DeskAnswer board(std::int64_t tenant) override;
+  acd::DeskAnswer events(std::int64_t tenant, std::uint64_t after_seq) override;
 
   struct Impl;
 

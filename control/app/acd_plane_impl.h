@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "control/acd/engine.h"
+#include "control/app/acd_event_ring.h"
 #include "control/app/acd_plane.h"
 
 namespace trunkline::app {
@@ -42,6 +43,9 @@ struct AcdCaller {
 };
 
 struct TenantAcd {
+  // Declared before the engine, so that the engine (which holds a pointer
+  // to it) is destroyed first.
+  std::unique_ptr<AcdEventRing> events;  // subscribed to `engine`
   std::unique_ptr<acd::Engine> engine;
   std::vector<std::uint32_t> ring_timeout_ms;  // per QueueId: the B2BUA rings this long
   std::unordered_map<acd::CallerId, std::uint32_t> sessions;  // caller -> session

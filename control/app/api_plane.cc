@@ -3,12 +3,18 @@
 #include "common/log.h"
 #include "control/api/api_service.h"
 #include "control/api/https_server.h"
+#include "control/app/compliance_vault.h"
 
 namespace trunkline::app {
 
-Result<std::unique_ptr<ApiPlane>> ApiPlane::start(const config::ApiConfig& c,
+ApiPlane::ApiPlane() = default;
+
+Result<std::unique_ptr<ApiPlane>> ApiPlane::start(const config::Config& config,
                                                   store::SqliteStore& store, ApiHooks hooks) {
+  const config::ApiConfig& c = config.api;
   if (!c.enabled) return std::unique_ptr<ApiPlane>();
+  auto vault = ComplianceVault::open(config, store);
+  if (!vault) return vault.error();
   api::ApiDeps deps;
   deps.store = &store;
   deps.desk = hooks.desk;
@@ -18,7 +24,9 @@ Result<std::unique_ptr<ApiPlane>> ApiPlane::start(const config::ApiConfig& c,
   deps.sessions.idle_timeout = std::chrono::seconds(c.session_idle_s);
   deps.sessions.absolute_timeout = std::chrono::seconds(c.session_absolute_s);
   deps.sessions.max_per_user = c.sessions_per_user;
+  deps.vault = vault->get();
   std::unique_ptr<ApiPlane> plane(new ApiPlane());
+  plane->vault_ = std::move(*vault);
   plane->service_ = std::make_unique<api::ApiService>(std::move(deps));
   api::ServerOptions o;
   o.address = c.listen_address;

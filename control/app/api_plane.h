@@ -25,16 +25,21 @@ struct ApiHooks {
   std::function<std::string()> readiness;  // {"plane":true|false,...}
 };
 
+class ComplianceVault;
+
 class ApiPlane {
  public:
-  // Null when [api] is not enabled.
-  static Result<std::unique_ptr<ApiPlane>> start(const config::ApiConfig& c,
-                                                 store::SqliteStore& store, ApiHooks hooks);
+  // Null when [api] is not enabled. Compliance retrieval uses the
+  // [recorder] keys and [nas] mirrors of `c`.
+  static Result<std::unique_ptr<ApiPlane>> start(const config::Config& c, store::SqliteStore& store,
+                                                 ApiHooks hooks);
   ~ApiPlane();
   void stop();
 
  private:
-  ApiPlane() = default;
+  ApiPlane();
+  // Declared first: destroyed after the server, whose streams reach it.
+  std::unique_ptr<ComplianceVault> vault_;
   std::unique_ptr<api::ApiService> service_;
   std::unique_ptr<api::HttpsServer> server_;
 };

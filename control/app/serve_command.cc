@@ -355,7 +355,7 @@ int run_serve(int argc, char** argv) {
            ((*st)->schema_version() > 0 ? "true" : "false") + ",\"sip_shards\":" +
            (shards.size() == c.sip.shards || c.sip.port == 0 ? "true" : "false") + "}";
   };
-  auto api = ApiPlane::start(c.api, **st, std::move(hooks));
+  auto api = ApiPlane::start(c, **st, std::move(hooks));
   if (!api) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", api.error().message.c_str());
     shards.clear();

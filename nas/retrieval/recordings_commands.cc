@@ -11,6 +11,7 @@
 #include "common/json_string.h"
 #include "nas/nas_cli.h"
 #include "nas/nas_commands.h"
+#include "nas/retrieval/recording_retrieval.h"
 #include "nas/retrieval/time_arg.h"
 #include "recorder/format/recording_verifier.h"
 #include "recorder/tools/recording_export.h"
@@ -72,39 +73,12 @@ std::optional<Opened> open_for(const char* verb, const char* action, const NasAr
   return Opened{std::move(*ctx), *tenant};
 }
 
-// A copy whose bytes match the index: the first mirror that is up, else
-// the spool. Empty when none does.
-std::filesystem::path good_copy(NasContext& ctx, const IndexedRecording& row) {
-  std::vector<std::filesystem::path> candidates;
-  for (auto& m : ctx.mirrors->mirrors()) {
-    if (m->up()) candidates.push_back(m->path_of(row));
-  }
-  candidates.push_back(ctx.replicator->spool_path(row));
-  for (const auto& p : candidates) {
-    auto d = digest_file(p);
-    if (d && d->sha256 == row.sha256) return p;
-  }
-  return {};
-}
-
-// The row of a live recording of this tenant, or an error to print (and
-// audit) as "no such recording" / "erased".
+// The live row, or an error to print (and audit) as "no such recording" /
+// "erased".
 Result<IndexedRecording> live_row(NasContext& ctx, store::TenantId tenant, const std::string& id) {
-  auto got = ctx.index->get(tenant, id);
-  if (!got) return got.error();
-  if (!*got) return Error{"no such recording: " + id};
-  if (store::is_deleted((*got)->state)) {
-    return Error{"recording " + id + " is " + store::to_string((*got)->state) +
-                 "; it can no longer be retrieved"};
-  }
-  return std::move(**got);
-}
-
-recorder::VerifyExpectations expect_for(const IndexedRecording& row) {
-  recorder::VerifyExpectations e;
-  e.tenant_id = std::to_string(row.tenant_id);
-  e.recording_id = recorder::recording_id_from_hex(row.recording_id);
-  return e;
+  FoundRow f = find_live_row(*ctx.index, tenant, id);
+  if (f.lookup != RowLookup::kLive) return Error{f.message};
+  return std::move(f.row);
 }
 
 }  // namespace
@@ -230,7 +204,7 @@ int recordings_export_command(int argc, char** argv) {
     (void)audit("not_found: " + row.error().message);
     return fail(verb, row.error().message, 1);
   }
-  const auto source = good_copy(ctx, *row);
+  const auto source = good_copy(*ctx.replicator, *row);
   if (source.empty()) {
     (void)audit("error: no copy matches the index");
     return fail(verb, "no copy of " + id + " matches the index's checksum (run nas scrub)", 1);
@@ -274,42 +248,25 @@ int recordings_verify_command(int argc, char** argv) {
     (void)ctx.record(o->tenant, "recordings.verify", id, "not_found: " + row.error().message);
     return fail(verb, row.error().message, 1);
   }
-  bool all_ok = true;
-  for (auto& m : ctx.mirrors->mirrors()) {
-    if (!m->up()) {
-      std::printf("copy %s: mirror down, not checked\n", m->name().c_str());
-      all_ok = false;
-      continue;
-    }
-    auto d = digest_file(m->path_of(*row));
-    const bool ok = d && d->sha256 == row->sha256;
-    all_ok = all_ok && ok;
-    std::printf("copy %s: %s\n", m->name().c_str(),
-                ok  ? "sha256 matches the index"
-                : d ? "SHA-256 MISMATCH"
-                    : "MISSING");
+  auto keys = ctx.keys(args);
+  if (!keys) {
+    (void)ctx.record(o->tenant, "recordings.verify", id, "error: " + keys.error().message);
+    return fail(verb, keys.error().message, 2);
   }
-  const auto source = good_copy(ctx, *row);
-  std::string result;
-  if (source.empty()) {
-    all_ok = false;
-    result = "no copy matches the index";
-  } else {
-    auto keys = ctx.keys(args);
-    if (!keys) {
-      (void)ctx.record(o->tenant, "recordings.verify", id, "error: " + keys.error().message);
-      return fail(verb, keys.error().message, 2);
-    }
-    const recorder::VerifyReport v = recorder::verify_recording(source, **keys, expect_for(*row));
-    for (const auto& c : v.checks) {
-      std::printf("%-10s %s%s%s\n", c.name.c_str(), c.ok ? "ok" : "FAILED",
-                  c.detail.empty() ? "" : ": ", c.detail.c_str());
-    }
-    if (!v.valid()) {
-      all_ok = false;
-      result = v.first_failure();
-    }
+  const RetrievalVerify v = verify_everywhere(*ctx.replicator, **keys, *row);
+  for (const CopyCheck& c : v.copies) {
+    std::printf("copy %s: %s\n", c.mirror.c_str(),
+                c.state == "ok"                ? "sha256 matches the index"
+                : c.state == "mirror_down"     ? "mirror down, not checked"
+                : c.state == "sha256_mismatch" ? "SHA-256 MISMATCH"
+                                               : "MISSING");
   }
+  for (const auto& c : v.report.checks) {
+    std::printf("%-10s %s%s%s\n", c.name.c_str(), c.ok ? "ok" : "FAILED",
+                c.detail.empty() ? "" : ": ", c.detail.c_str());
+  }
+  const bool all_ok = v.valid();
+  const std::string result = v.failure();
   (void)ctx.record(o->tenant, "recordings.verify", id, all_ok ? "ok" : "failed: " + result);
   std::printf("%s: %s\n", id.c_str(), all_ok ? "VALID on every mirror" : "NOT VALID");
   return all_ok ? 0 : 1;

@@ -110,7 +110,7 @@ def user_add(tb, *args):
 
 @pytest.fixture(scope="module")
 def api():
-    tb = Testbed(build_dir(), provision=PROVISION, extra_config="""
+    tb = Testbed(build_dir(), provision=PROVISION, recorder={}, nas=True, extra_config="""
 [api]
 enabled = true
 listen = "127.0.0.1:%d"
@@ -195,7 +195,10 @@ def test_roles_tenancy_and_audit(api):
               ("GET", bt + "/audit"), ("GET", bt + "/dids"), ("GET", bt + "/trunks"),
               ("GET", bt + "/agents"), ("PUT", bt + "/provisioning"), ("GET", bt + "/board"),
               ("GET", bt + "/recordings"), ("POST", bt + "/recordings/%s/hold" % rec),
-              ("POST", bt + "/recordings/%s/release" % rec), ("GET", "/api/v1/tenants"),
+              ("POST", bt + "/recordings/%s/release" % rec),
+              ("GET", bt + "/recordings/%s/audio" % rec), ("POST", bt + "/recordings/%s/verify" % rec),
+              ("DELETE", bt + "/recordings/%s" % rec), ("GET", bt + "/events"),
+              ("GET", bt + "/skills"), ("GET", bt + "/queues"), ("GET", "/api/v1/tenants"),
               ("POST", "/api/v1/tenants"), ("POST", "/api/v1/reload")]
     refused = 0
     for role, token in tokens.items():
@@ -233,6 +236,42 @@ def test_roles_tenancy_and_audit(api):
     code, board = c.json("GET", "/api/v1/tenants/%d/board" % a, tokens["supervisor"])
     assert code == 200 and board["agents"]["agent-a"]["state"] == "not_ready", board
     assert "bob" not in json.dumps(board)
+    # The supervisor's live event stream shows the agent's login and not-ready.
+    events = "https://127.0.0.1:%d/api/v1/tenants/%d/events" % (PORT, a)
+    sse = tb.app(["curl", "-sS", "-N", "--max-time", "3", "--cacert", c.cert, "-H",
+                  "Authorization: Bearer " + tokens["supervisor"], events], timeout=30)
+    assert sse.returncode == 28, sse.stderr  # still streaming when curl gave up
+    seen = [json.loads(line[6:]) for line in sse.stdout.splitlines()
+            if line.startswith("data: ")]
+    ids = [int(line[4:]) for line in sse.stdout.splitlines() if line.startswith("id: ")]
+    assert ids == sorted(ids) and len(ids) == len(seen), sse.stdout
+    moves = [(e["agent"], e["to"]) for e in seen if e["event"] == "agent_state"]
+    assert ("agent-a", "ready") in moves and ("agent-a", "not_ready") in moves, seen
+    assert all(e.get("agent") != "bob" for e in seen)
+    # Reconnecting after the last event gets nothing already seen.
+    sse = tb.app(["curl", "-sS", "-N", "--max-time", "2", "--cacert", c.cert, "-H",
+                  "Authorization: Bearer " + tokens["supervisor"], "-H",
+                  "Last-Event-ID: %d" % ids[-1], events], timeout=30)
+    assert "data: " not in sse.stdout, sse.stdout
+    code, p = c.json("GET", "/api/v1/tenants/%d/events" % b, tokens["supervisor"])
+    assert code == 403, p
+    # The ACD configuration, read back; agents with their skills and queues.
+    code, skills = c.json("GET", "/api/v1/tenants/%d/skills" % a, admins["alpha"])
+    assert code == 200 and [s["name"] for s in skills["skills"]] == ["sales"], skills
+    code, queues = c.json("GET", "/api/v1/tenants/%d/queues" % a, admins["alpha"])
+    assert code == 200 and [q["name"] for q in queues["queues"]] == ["sales"], queues
+    code, agents = c.json("GET", "/api/v1/tenants/%d/agents" % a, admins["alpha"])
+    agent_a = [x for x in agents["agents"] if x["name"] == "agent-a"][0]
+    assert agent_a["skills"] == {"sales": 3} and agent_a["queues"] == ["sales"], agents
+    # Compliance retrieval: an ID alpha does not have is "not found" on every
+    # verb; a malformed one is named.
+    co = tokens["compliance_officer"]
+    at = "/api/v1/tenants/%d/recordings/" % a
+    for method, suffix in (("GET", "/audio"), ("POST", "/verify"), ("DELETE", "")):
+        code, p = c.json(method, at + rec + suffix, co)
+        assert code == 404 and p["field"] == "id", (method, suffix, p)
+    code, p = c.json("GET", at + "nope/audio", co)
+    assert code == 400 and p["field"] == "id", p
     r = subprocess.run([tb.binary, "agent", "status", "--tenant", "alpha", "--agent", "agent-a",
                         "--socket", tb.socket], capture_output=True, text=True)
     assert r.returncode == 0 and json.loads(r.stdout)["state"] == "not_ready", r.stdout + r.stderr

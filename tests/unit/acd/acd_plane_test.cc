@@ -125,6 +125,22 @@ TEST_F(AcdPlaneTest, DeskChangesStatesAndKeepsTenantsApart) {
   EXPECT_NE(n.json.find("\"reason\":12"), std::string::npos) << n.json;
 }
 
+TEST_F(AcdPlaneTest, DeskEventsAreTheTenantsOwnAfterASequenceNumber) {
+  ASSERT_TRUE(plane_->log_in(acme_, "alice", true).ok());
+  ASSERT_TRUE(plane_->set_not_ready(acme_, "alice", 7).ok());
+  ASSERT_TRUE(plane_->log_in(globex_, "carol", true).ok());
+  const auto all = plane_->events(acme_, 0);
+  ASSERT_TRUE(all.ok()) << all.message;
+  EXPECT_NE(all.json.find("\"agent\":\"alice\",\"from\":\"logged_out\",\"to\":\"ready\""),
+            std::string::npos)
+      << all.json;
+  EXPECT_NE(all.json.find("\"to\":\"not_ready\",\"reason\":7"), std::string::npos) << all.json;
+  EXPECT_EQ(all.json.find("carol"), std::string::npos) << "globex's events stay globex's";
+  EXPECT_EQ(plane_->events(acme_, 2).json, "[]");
+  EXPECT_NE(plane_->events(globex_, 0).json.find("carol"), std::string::npos);
+  EXPECT_EQ(plane_->events(999, 0).error, DeskError::kNotFound);
+}
+
 TEST_F(AcdPlaneTest, WaitingCallerHearsPromptsThenIsOfferedToTheAgentWhoLogsIn) {
   report(QueueReportKind::kArrived, 17);
   auto orders = until(QueueOrderKind::kPlay);

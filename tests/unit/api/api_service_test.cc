@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "control/auth/encoding.h"
 #include "control/auth/totp.h"
@@ -46,6 +47,19 @@ class FakeDesk : public acd::AgentDesk {
   acd::DeskAnswer board(std::int64_t t) override {
     calls.push_back("board " + std::to_string(t));
     return {acd::DeskError::kNone, "", "{\"agents\":[],\"queues\":[]}"};
+  }
+  // Two events, 41 and 42; a reader after 40 missed nothing, after 1 missed 39.
+  acd::DeskAnswer events(std::int64_t t, std::uint64_t after) override {
+    calls.push_back("events " + std::to_string(t) + " " + std::to_string(after));
+    std::string out = "[";
+    if (after != 0 && after < 40)
+      out += "{\"seq\":40,\"event\":\"missed\",\"count\":" + std::to_string(40 - after) + "},";
+    const std::string e41 = R"({"seq":41,"event":"agent_state","agent":"al","to":"ready"})";
+    const std::string e42 = R"({"seq":42,"event":"caller_queued","queue":"q,[1]","wait_s":0})";
+    if (after < 41) out += e41 + ",";
+    if (after < 42) out += e42;
+    if (out.back() == ',') out.pop_back();
+    return {acd::DeskError::kNone, "", out + "]"};
   }
 };
 
@@ -227,6 +241,12 @@ TEST_F(ApiServiceTest, EveryRoleOfTenantAIsRefusedEveryTenantBEndpoint) {
       {"GET", b + "/recordings"},
       {"POST", b + "/recordings/0123456789abcdef0123456789abcdef/hold"},
       {"POST", b + "/recordings/0123456789abcdef0123456789abcdef/release"},
+      {"GET", b + "/recordings/0123456789abcdef0123456789abcdef/audio"},
+      {"POST", b + "/recordings/0123456789abcdef0123456789abcdef/verify"},
+      {"DELETE", b + "/recordings/0123456789abcdef0123456789abcdef"},
+      {"GET", b + "/events"},
+      {"GET", b + "/skills"},
+      {"GET", b + "/queues"},
       {"GET", "/api/v1/tenants"},
       {"POST", "/api/v1/tenants"},
       {"GET", "/metrics"},
@@ -301,6 +321,84 @@ TEST_F(ApiServiceTest, SessionsExpireWhenIdle) {
   EXPECT_EQ(call("GET", "/api/v1/me", t).status, 200);
   now_ += std::chrono::minutes(16);
   EXPECT_EQ(call("GET", "/api/v1/me", t).status, 401);
+}
+
+TEST_F(ApiServiceTest, SupervisorStreamsTheTenantsEventsFromLastEventId) {
+  const std::string sup = user(a_, "sup", auth::Role::kSupervisor);
+  Request r;
+  r.method = "GET";
+  r.target = "/api/v1/tenants/" + std::to_string(a_) + "/events";
+  r.authorization = "Bearer " + sup;
+  Response first = api_->handle(r);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.content_type, "text/event-stream");
+  ASSERT_TRUE(first.stream);
+  EXPECT_EQ(
+      first.body,
+      "retry: 2000\n\n"
+      "id: 41\ndata: {\"seq\":41,\"event\":\"agent_state\",\"agent\":\"al\",\"to\":\"ready\"}"
+      "\n\n"
+      "id: 42\ndata: {\"seq\":42,\"event\":\"caller_queued\",\"queue\":\"q,[1]\",\"wait_s\":0}"
+      "\n\n");
+  // The stream polls (not before its interval) after the last event it sent.
+  BodyPiece p = first.stream->next();
+  EXPECT_TRUE(p.data.empty());
+  EXPECT_FALSE(p.last);
+  EXPECT_GT(p.retry.count(), 0);
+  const std::size_t polled = desk_.calls.size();
+  for (int i = 0; i < 5 && desk_.calls.size() == polled; ++i) {
+    std::this_thread::sleep_for(p.retry);
+    p = first.stream->next();
+  }
+  EXPECT_TRUE(p.data.empty()) << p.data;
+  EXPECT_EQ(desk_.calls.back(), "events " + std::to_string(a_) + " 42");
+  r.last_event_id = "1";
+  Response behind = api_->handle(r);
+  ASSERT_EQ(behind.status, 200);
+  EXPECT_EQ(behind.body.find("retry: 2000\n\nid: 40\ndata: {\"seq\":40,\"event\":\"missed\","
+                             "\"count\":39}\n\nid: 41\n"),
+            0u)
+      << behind.body;
+  r.last_event_id = "4x";
+  Response bad = api_->handle(r);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(field(bad.body, "field"), "Last-Event-ID");
+  const std::string agent = user(a_, "al", auth::Role::kAgent);
+  EXPECT_EQ(call("GET", "/api/v1/tenants/" + std::to_string(a_) + "/events", agent).status, 403);
+}
+
+TEST_F(ApiServiceTest, SkillsAndQueuesAreReadFromTheStoredAcdConfiguration) {
+  const std::string admin = user(a_, "boss", auth::Role::kTenantAdmin);
+  const std::string t = "/api/v1/tenants/" + std::to_string(a_);
+  Response none = call("GET", t + "/skills", admin);
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.body, "{\"skills\":[]}");
+  auto scoped = store_->tenant(a_);
+  ASSERT_TRUE(scoped.ok());
+  ASSERT_TRUE((*scoped)
+                  ->set_setting("acd", R"([[skill]]
+name = "sales"
+service_level_s = 30
+[[queue]]
+name = "sales"
+strategy = "round_robin"
+max_waiting = 5
+wrap_up_s = 10
+[[queue]]
+name = "support"
+)")
+                  .ok());
+  Response skills = call("GET", t + "/skills", admin);
+  EXPECT_EQ(skills.body, "{\"skills\":[{\"name\":\"sales\",\"service_level_s\":30}]}");
+  Response queues = call("GET", t + "/queues", admin);
+  ASSERT_EQ(queues.status, 200) << queues.body;
+  EXPECT_NE(queues.body.find("{\"name\":\"sales\",\"strategy\":\"round_robin\""), std::string::npos)
+      << queues.body;
+  EXPECT_NE(queues.body.find("\"max_waiting\":5"), std::string::npos) << queues.body;
+  EXPECT_NE(queues.body.find("\"wrap_up_s\":10"), std::string::npos) << queues.body;
+  EXPECT_NE(queues.body.find("{\"name\":\"support\""), std::string::npos) << queues.body;
+  // Beta's configuration is beta's: alpha's administrator reads only alpha's.
+  EXPECT_EQ(call("GET", "/api/v1/tenants/" + std::to_string(b_) + "/queues", admin).status, 403);
 }
 
 }  // namespace
