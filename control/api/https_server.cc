@@ -180,7 +180,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer timer_;
   ApiService& api_;
   std::shared_ptr<BodySource> body_;  // while a streamed body is being sent
-  std::string pending_;                 // its first bytes (Response::body)
+  std::string pending_;               // its first bytes (Response::body)
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string source_;

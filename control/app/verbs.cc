@@ -1,8 +1,8 @@
 #include "control/app/verbs.h"
 
 #include "control/acd/simulate_command.h"
-#include "control/app/agent_command.h"
 #include "control/api/user_command.h"
+#include "control/app/agent_command.h"
 #include "control/app/serve_command.h"
 #include "control/audit/audit_verify_command.h"
 #include "control/sip/lint_command.h"

@@ -179,6 +179,7 @@ class B2bua final : public sip::TransactionUser {
   void end_call(Call& call, Outcome outcome, int code, std::string_view text);
   void finish(Call& call);  // writes the CDR and forgets the call
   void update_media(Call& call, Side side, const struct AudioOffer& a);
+  void update_leg(Call& call, Side side);
   void start_recording(Call& call, std::string_view answer_sdp);
   void count_stream(const store::LegStats& leg);
   // b2bua_queue.cc: calls distributed by the ACD.

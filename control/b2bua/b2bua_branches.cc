@@ -71,13 +71,7 @@ bool B2bua::ring_wave(Call& call, Offer& offer) {
       if (wave.front().srtp && agent_key(call))
         call.agent.media.srtp = srtp_keys(*call.agent.sdes, nullptr);  // ours; theirs at answer
       if (call.media_installed) {
-        media::Command cmd;
-        cmd.verb = media::CommandVerb::kUpdateRemote;
-        cmd.id = call.id;
-        cmd.leg = 1;
-        cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-        cmd.legs[1] = call.agent.media;
-        media(cmd);
+        update_leg(call, Side::kAgent);
       } else if (!install_media(call)) {
         return true;  // the call ended (503)
       }
@@ -205,13 +199,7 @@ void B2bua::on_branch_response(Call& call, sip::TxId tx, const sip::Message& res
       call.agent.media.remote = a->remote;
       call.agent.media.telephone_event_pt = a->telephone_event_pt;
       if (b->srtp) call.agent.media.srtp = srtp_keys(*call.agent.sdes, &a->crypto);
-      media::Command cmd;
-      cmd.verb = media::CommandVerb::kUpdateRemote;
-      cmd.id = call.id;
-      cmd.leg = 1;
-      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-      cmd.legs[1] = call.agent.media;
-      media(cmd);
+      update_leg(call, Side::kAgent);
       sdp = anchored_for(call.carrier, resp.body(), call.id, ++call.carrier.sdp_version);
     }
   }
@@ -283,13 +271,7 @@ void B2bua::answered_by(Call& call, sip::TxId tx, const sip::Message& resp) {
       call.agent.media.telephone_event_pt = a->telephone_event_pt;
       call.agent.media.srtp = {};
       if (won.srtp) call.agent.media.srtp = srtp_keys(*call.agent.sdes, &a->crypto);
-      media::Command cmd;
-      cmd.verb = media::CommandVerb::kUpdateRemote;
-      cmd.id = call.id;
-      cmd.leg = 1;
-      cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-      cmd.legs[1] = call.agent.media;
-      media(cmd);
+      update_leg(call, Side::kAgent);
       sdp = anchored_for(call.carrier, resp.body(), call.id, ++call.carrier.sdp_version);
     }
   }

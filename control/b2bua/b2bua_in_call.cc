@@ -12,6 +12,18 @@
 
 namespace trunkline::b2bua {
 
+// A leg's remote (address, telephone-event, SRTP keys) changed: every lcore hears it.
+void B2bua::update_leg(Call& call, Side side) {
+  const std::uint8_t index = side == Side::kCarrier ? 0 : 1;
+  media::Command cmd;
+  cmd.verb = media::CommandVerb::kUpdateRemote;
+  cmd.id = call.id;
+  cmd.leg = index;
+  cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
+  cmd.legs[index] = side == Side::kCarrier ? call.carrier.media : call.agent.media;
+  media(cmd);
+}
+
 void B2bua::update_media(Call& call, Side side, const AudioOffer& a) {
   CallLeg& leg = side == Side::kCarrier ? call.carrier : call.agent;
   const std::uint8_t index = side == Side::kCarrier ? 0 : 1;
@@ -22,9 +34,7 @@ void B2bua::update_media(Call& call, Side side, const AudioOffer& a) {
   if (!(a.remote.port == 0 || (a.hold && a.remote.ip == net::IpKey{}))) {
     leg.media.remote = a.remote;
     leg.media.telephone_event_pt = a.telephone_event_pt;
-    cmd.verb = media::CommandVerb::kUpdateRemote;
-    cmd.legs[index] = leg.media;
-    media(cmd);
+    update_leg(call, side);
   }
   // A leg that sends only (or nothing) receives nothing from us.
   cmd.verb = media::CommandVerb::kHold;
@@ -109,13 +119,7 @@ void B2bua::on_ack(const sip::Message& ack, const sip::Peer& from) {
     }
     call->carrier.media.remote = a->remote;
     call->carrier.media.telephone_event_pt = a->telephone_event_pt;
-    media::Command cmd;
-    cmd.verb = media::CommandVerb::kUpdateRemote;
-    cmd.id = call->id;
-    cmd.leg = 0;
-    cmd.owner_shard = static_cast<std::uint8_t>(cfg_.shard);
-    cmd.legs[0] = call->carrier.media;
-    media(cmd);
+    update_leg(*call, Side::kCarrier);
     return;
   }
   if (fallback_ != nullptr) fallback_->on_ack(ack, from);
