@@ -25,7 +25,7 @@ using PhoneNumber = char[33];
 template <std::size_t N>
 void copy_name(char (&to)[N], std::string_view from) {
   const std::size_t n = from.size() < N - 1 ? from.size() : N - 1;
-  std::memcpy(to, from.data(), n);
+  if (n != 0) std::memcpy(to, from.data(), n);  // an empty view may have no data()
   to[n] = '\0';
 }
 
