@@ -73,6 +73,21 @@ Response answer_login(ApiService& api, Call& call, const auth::Account& acc,
                        ",\"principal\":" + principal_json(p) + "}");
 }
 
+// One step of a login (password, or second factor) on a loaded account:
+// under the tenant's policy, its new state stored before the answer.
+template <typename Step>
+Response login_step(ApiService& api, Call& call, Scope tenant, auth::AccountRecord record,
+                    Step step) {
+  auto policy = api.accounts().policy(tenant);
+  if (!policy) return problem(503, "Store unavailable", policy.error().message);
+  auth::Account acc(std::move(record), api.deps().accounts);
+  const bool was_locked = acc.record().locked;
+  const auth::LoginResult r = step(acc, *policy);
+  if (Status s = api.accounts().save(acc.record()); !s)
+    return problem(503, "Store unavailable", s.error().message);
+  return answer_login(api, call, acc, r, !was_locked && acc.record().locked);
+}
+
 Response login(ApiService& api, Call& call) {
   Response err;
   auto body = body_object(call, &err);
@@ -93,14 +108,10 @@ Response login(ApiService& api, Call& call) {
     (void)api.audit(call, "denied: bad_credentials: " + r.audit_reason);
     return problem(401, "Invalid credentials", "the user, password or code is wrong");
   }
-  auto policy = api.accounts().policy(tenant);
-  if (!policy) return problem(503, "Store unavailable", policy.error().message);
-  auth::Account acc(std::move(**record), api.deps().accounts);
-  const bool was_locked = acc.record().locked;
-  const auth::LoginResult r = acc.login(*password, *policy, api.now());
-  if (Status s = api.accounts().save(acc.record()); !s)
-    return problem(503, "Store unavailable", s.error().message);
-  return answer_login(api, call, acc, r, !was_locked && acc.record().locked);
+  return login_step(api, call, tenant, std::move(**record),
+                    [&](auth::Account& acc, const auth::PasswordPolicy& policy) {
+                      return acc.login(*password, policy, api.now());
+                    });
 }
 
 Response login_mfa(ApiService& api, Call& call) {
@@ -126,14 +137,10 @@ Response login_mfa(ApiService& api, Call& call) {
   auto record = api.accounts().load(p.tenant, p.user);
   if (!record) return problem(503, "Store unavailable", record.error().message);
   if (!*record) return problem(401, "Invalid credentials", "the account no longer exists");
-  auto policy = api.accounts().policy(p.tenant);
-  if (!policy) return problem(503, "Store unavailable", policy.error().message);
-  auth::Account acc(std::move(**record), api.deps().accounts);
-  const bool was_locked = acc.record().locked;
-  const auth::LoginResult r = acc.login_second_factor(*code, *policy, api.now());
-  if (Status s = api.accounts().save(acc.record()); !s)
-    return problem(503, "Store unavailable", s.error().message);
-  return answer_login(api, call, acc, r, !was_locked && acc.record().locked);
+  return login_step(api, call, p.tenant, std::move(**record),
+                    [&](auth::Account& acc, const auth::PasswordPolicy& policy) {
+                      return acc.login_second_factor(*code, policy, api.now());
+                    });
 }
 
 Response logout(ApiService& api, Call& call) {
