@@ -72,8 +72,22 @@ Status load_directory(store::Store& st, CallPlane& calls, const config::EdgeConf
   return Status::Ok();
 }
 
-void start_call_plane(const config::Config& c, store::Store& st, CallPlane& calls) {
-  calls.routing = std::make_unique<b2bua::DirectoryRouting>(calls.directory, &calls.locations);
+// Every routable address of the dataplane's ports (not link-local): where a
+// leg of either family can leave from.
+std::vector<b2bua::LocalAddress> local_addresses(const dataplane::Dataplane& dp) {
+  std::vector<b2bua::LocalAddress> out;
+  for (const dataplane::Port& p : dp.ports()) {
+    for (const net::Prefix4& a : p.ifc.v4) out.push_back({net::IpKey::of(a.addr), p.id});
+    for (const net::Prefix6& a : p.ifc.v6)
+      if (!a.addr.is_link_local()) out.push_back({net::IpKey::of(a.addr), p.id});
+  }
+  return out;
+}
+
+void start_call_plane(const config::Config& c, store::Store& st, const dataplane::Dataplane& dp,
+                      CallPlane& calls) {
+  calls.routing = std::make_unique<b2bua::DirectoryRouting>(calls.directory, &calls.locations,
+                                                            local_addresses(dp));
   registrar::RegistrarConfig rc;  // nonce secret: random per start
   rc.min_expires_s = c.registrar.min_expires_s;
   rc.max_expires_s = c.registrar.max_expires_s;
@@ -283,7 +297,7 @@ int run_serve(int argc, char** argv) {
     (*dp)->stop();
     return 1;
   }
-  start_call_plane(c, **st, calls);
+  start_call_plane(c, **st, **dp, calls);
   auto recording = RecordingPlane::start(c, **dp, **st);
   if (!recording) {
     TL_LOG(kError, "startup_failed", "reason=\"%s\"", recording.error().message.c_str());

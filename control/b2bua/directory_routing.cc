@@ -38,16 +38,35 @@ std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_
   return out;
 }
 
+std::optional<LocalAddress> local_for(const net::IpKey& peer, const sip::Peer& inbound,
+                                      const std::vector<LocalAddress>& ours) {
+  if (peer.is_v4() == inbound.local.is_v4()) return LocalAddress{inbound.local, inbound.dpdk_port};
+  const LocalAddress* other_port = nullptr;
+  for (const LocalAddress& a : ours) {
+    if (a.ip.is_v4() != peer.is_v4()) continue;
+    if (a.dpdk_port == inbound.dpdk_port) return a;
+    if (other_port == nullptr) other_port = &a;
+  }
+  if (other_port != nullptr) return *other_port;
+  return std::nullopt;
+}
+
 namespace {
 
-// `user` at `host_port`, sent from the inbound leg's side (same family).
+// `user` at `host_port`, sent from the inbound leg's side, or from one of our
+// addresses of the target's family when the carrier uses the other.
 void add_target(const std::string& host_port, const std::string& user, Target::Kind kind,
-                const sip::Peer& inbound, std::vector<Target>* out) {
+                const sip::Peer& inbound, const std::vector<LocalAddress>& ours,
+                std::vector<Target>* out) {
   auto hp = parse_host_port(host_port);
-  if (!hp || hp->first.is_v4() != inbound.local.is_v4()) return;
+  if (!hp) return;
+  const auto local = local_for(hp->first, inbound, ours);
+  if (!local) return;
   Target t;
   t.kind = kind;
   t.peer = inbound;
+  t.peer.local = local->ip;
+  t.peer.dpdk_port = local->dpdk_port;
   t.peer.ip = hp->first;
   t.peer.port = hp->second;
   t.request_uri = "sip:" + user + "@" + host_port;
@@ -109,7 +128,7 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
     }
   }
   auto at = [&](const std::string& host_port, const std::string& user, Target::Kind kind) {
-    add_target(host_port, user, kind, inbound, &out);
+    add_target(host_port, user, kind, inbound, ours_, &out);
   };
   if (out.empty() && !agent->static_contact.empty()) {
     at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
@@ -131,7 +150,7 @@ std::vector<Target> DirectoryRouting::external(std::int64_t tenant, std::string_
   if (!dir) return out;
   for (const tenant::DirTrunk& t : dir->trunks())
     if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
-      add_target(t.outbound, std::string(number), Target::Kind::kAlternate, inbound, &out);
+      add_target(t.outbound, std::string(number), Target::Kind::kAlternate, inbound, ours_, &out);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "control/b2bua/routing.h"
 #include "control/registrar/location_service.h"
@@ -34,10 +35,26 @@ class DirectoryHolder {
 // "198.51.100.20:5070", "198.51.100.20" (port 5060), "[2001:db8::20]:5070".
 std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_view text);
 
+// One of the appliance's own addresses and the DPDK port that holds it: where
+// a leg towards a peer of that family leaves from.
+struct LocalAddress {
+  net::IpKey ip;
+  std::uint16_t dpdk_port = 0;
+};
+
+// The address a call's leg towards `peer` leaves from: the inbound side's
+// when it is of the peer's family (the usual case), else one of ours of that
+// family, on the inbound side's port when it has one. None: unreachable.
+std::optional<LocalAddress> local_for(const net::IpKey& peer, const sip::Peer& inbound,
+                                      const std::vector<LocalAddress>& ours);
+
 class DirectoryRouting final : public Routing {
  public:
-  DirectoryRouting(const DirectoryHolder& directory, const registrar::LocationService* locations)
-      : directory_(directory), locations_(locations) {}
+  // `ours`: every address of the dataplane's ports, so that a phone of the
+  // other IP family than the carrier is still reached (the relay re-frames).
+  DirectoryRouting(const DirectoryHolder& directory, const registrar::LocationService* locations,
+                   std::vector<LocalAddress> ours = {})
+      : directory_(directory), locations_(locations), ours_(std::move(ours)) {}
 
   InboundRoute route(const sip::Peer& source, std::string_view did) override;
   std::vector<Target> targets(std::int64_t tenant, std::string_view trunk, std::string_view agent,
@@ -48,6 +65,7 @@ class DirectoryRouting final : public Routing {
  private:
   const DirectoryHolder& directory_;
   const registrar::LocationService* locations_;
+  std::vector<LocalAddress> ours_;
 };
 
 }  // namespace trunkline::b2bua

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "dataplane/media/dtmf.h"
+#include "dataplane/media/family_change.h"
 #include "dataplane/media/fast_checksum.h"
 #include "dataplane/media/record_fork.h"
 #include "dataplane/net/checksum.h"
@@ -268,7 +269,16 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
     net::bump(c.media_playout_stopped_by_media);
   }
   if (tx.has(Leg::kHeld)) return drop(c.media_held_dropped);
-  if (tx.has(Leg::kV6) != ipv6) return drop(c.media_family_mismatch);
+  // A leg of the other family: the datagram moves behind a header of that
+  // family; the checksum is then computed whole, like a resized one's.
+  const bool translated = tx.has(Leg::kV6) != ipv6;
+  if (translated) {
+    if (!change_family(pkt, &l4, !ipv6)) return drop(c.media_family_no_room);
+    ipv6 = !ipv6;
+    udp = reinterpret_cast<rte_udp_hdr*>(pkt.data + l4);
+    payload = pkt.data + l4 + sizeof(rte_udp_hdr);
+    net::bump(c.media_family_translated);
+  }
   const bool locked = tx.has(Leg::kLocked);
   const Endpoint& dest = locked ? tx.peer : tx.remote;
   if (dest.port == 0) return drop(c.media_no_destination);
@@ -291,7 +301,8 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
   // 5. Rewrite.
   rewrite(ip, udp, ipv6, tx, dest, static_cast<std::uint16_t>(tx.local.port + (rtcp ? 1 : 0)),
           to_port);
-  if (resized && (ipv6 || udp->dgram_cksum != 0)) full_udp_checksum(ip, udp, ipv6, len);
+  if ((resized || translated) && (ipv6 || udp->dgram_cksum != 0))
+    full_udp_checksum(ip, udp, ipv6, len);
   net::bump(rtcp ? c.media_rtcp_relayed : c.media_relayed);
   out->port = tx.dpdk_port;
   out->next_hop = dest.ip;

@@ -7,8 +7,9 @@
 //   3. receive statistics of that leg (RTP: RFC 3550 A.1/A.8; RTCP: counted)
 //      and RFC 4733 event ends (a kDtmf report); a recorded session's RTP
 //      audio is copied to its recorder worker (record_fork.h)
-//   4. the other leg: held (media_held_dropped), another IP family
-//      (media_family_mismatch), no address yet (media_no_destination)
+//   4. the other leg: held (media_held_dropped), no address yet
+//      (media_no_destination); of another IP family, the datagram is
+//      re-framed for it (family_change.h; media_family_translated)
 //   5. rewrite, and the verdict kForward with the port and next hop
 // Works on the bytes of one frame like net::process_rx, and never allocates,
 // locks, throws or logs.

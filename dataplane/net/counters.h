@@ -68,7 +68,8 @@ namespace trunkline::net {
   X(media_not_rtp,         "media dropped: not RTP/RTCP version 2 or shorter than its header") \
   X(media_spoofed,         "media dropped: source is not the leg's signalled or latched address") \
   X(media_held_dropped,    "media dropped: the leg it would go to is on hold")            \
-  X(media_family_mismatch, "media dropped: the legs are of different IP families")        \
+  X(media_family_translated,"media relayed between legs of different IP families (re-framed)") \
+  X(media_family_no_room,  "media dropped: no buffer room for the other family's larger header") \
   X(media_no_destination,  "media dropped: the other leg's peer address is not known yet") \
   X(media_no_neighbour,    "media dropped: next hop not resolved yet (probe sent)")       \
   X(media_bad_port,        "media dropped: the other leg's DPDK port is not served by this lcore") \

@@ -17,6 +17,7 @@ from conftest import build_dir
 from testbed import Testbed
 
 CARRIER = "198.51.100.10"   # the trunk's allowed address (Testbed.PEER4)
+CARRIER6 = "2001:db8:100::10"  # the same carrier over IPv6 (Testbed.PEER6), also allowed
 ALICE = "198.51.100.20"     # alice's phone (static contact)
 BOB = "198.51.100.21"       # bob's phone: busy
 STRANGER = "198.51.100.30"  # no trunk: refused, and the RTP spoofer
@@ -32,7 +33,7 @@ name = "acme"
 sip_domain = "acme.example"
   [[tenants.trunks]]
   name = "carrier-a"
-  allow = ["%(carrier)s"]
+  allow = ["%(carrier)s", "%(carrier6)s"]
   transport = "udp"
   [[tenants.agents]]
   name = "alice"
@@ -63,7 +64,7 @@ sip_domain = "acme.example"
   number = "+81399999999"
   line_skill = "support"
   agents = ["bob"]
-""" % {"carrier": CARRIER, "alice": ALICE, "bob": BOB, "did": DID}
+""" % {"carrier": CARRIER, "carrier6": CARRIER6, "alice": ALICE, "bob": BOB, "did": DID}
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +220,65 @@ def test_late_offer_call_gets_our_offer_in_the_200_and_media_flows(calls):
     assert offer and offer[0][0] == tb.APP4, offer
     assert after["dataplane_media_relayed"] - before["dataplane_media_relayed"] >= 380, (
         after["dataplane_media_relayed"] - before["dataplane_media_relayed"])
+
+
+def test_ipv6_carrier_reaches_an_ipv4_phone_and_media_is_reframed_both_ways(calls):
+    """A carrier on IPv6, alice's phone on IPv4: each leg is anchored in its
+    own family (our IPv6 address towards the carrier, our IPv4 address towards
+    alice) and the relay re-frames every packet between them."""
+    tb = calls
+    before = tb.stats()
+    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True, "-mp": 6160,
+                                                     "-m": 1}),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.5)
+    # sipp writes its IPv6 [local_ip] / [media_ip] in brackets, which RFC 4566
+    # does not allow in SDP (the appliance answers 488): the literal address.
+    xml = open(os.path.join(SIPP, "carrier_call.xml")).read()
+    xml = xml.replace("IP[local_ip_type] [local_ip]", "IP6 " + CARRIER6)
+    xml = xml.replace("IP[media_ip_type] [media_ip]", "IP6 " + CARRIER6)
+    path = os.path.join(tb.dir, "carrier_call_v6.xml")
+    with open(path, "w") as f:
+        f.write(xml)
+    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER6, 5068,
+                                     {"-sf": path, "-s": DID,
+                                      "-mp": 6060, "-m": 1, "[%s]:5060" % tb.APP6: True}),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    c_out = carrier.communicate(timeout=90)[0]
+    a_out = agent.communicate(timeout=90)[0]
+    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
+    assert counts(a_out) == (1, 0), a_out[-3000:]
+    time.sleep(1)
+    after = tb.stats()
+
+    # Each leg's SDP carries our address of that leg's family.
+    carrier_leg = tb.tshark("sip.Status-Code == 200 && ipv6.dst == %s && udp.dstport == 5068 && sdp"
+                            % CARRIER6, ["sdp.connection_info.address", "sdp.media.port"])
+    agent_leg = tb.tshark("sip.Method == INVITE && ip.dst == %s && udp.dstport == 5070 && "
+                          "sdp" % ALICE,
+                          ["sdp.connection_info.address", "sdp.media.port"])
+    assert carrier_leg and carrier_leg[0][0] == tb.APP6, carrier_leg
+    assert agent_leg and agent_leg[-1][0] == tb.APP4, agent_leg
+    port_a, port_b = int(carrier_leg[0][1]), int(agent_leg[-1][1])
+
+    def rtp(ipf, src, sport, dst, dport):
+        return len(tb.tshark("udp && !icmp && !icmpv6 && %s.src == %s && %s.dst == %s && "
+                             "udp.srcport == %d && udp.dstport == %d"
+                             % (ipf, src, ipf, dst, sport, dport), ["frame.number"]))
+    to_a = rtp("ipv6", CARRIER6, 6060, tb.APP6, port_a)
+    a_to_alice = rtp("ip", tb.APP4, port_b, ALICE, 6160)
+    alice_echo = rtp("ip", ALICE, 6160, tb.APP4, port_b)
+    back_to_carrier = rtp("ipv6", tb.APP6, port_a, CARRIER6, 6060)
+    assert to_a >= 200, (to_a, tb.log()[-2000:])
+    assert a_to_alice >= 0.95 * to_a, (to_a, a_to_alice)
+    assert alice_echo >= 0.95 * a_to_alice, (a_to_alice, alice_echo)
+    assert back_to_carrier >= 0.95 * alice_echo, (alice_echo, back_to_carrier)
+    bad = tb.tshark("udp.checksum.status == \"Bad\" || ip.checksum.status == \"Bad\"",
+                    ["frame.number"], extra=["-o", "udp.check_checksum:TRUE"])
+    assert bad == []
+    translated = after["dataplane_media_family_translated"] - before["dataplane_media_family_translated"]
+    assert translated >= a_to_alice + back_to_carrier - 10, (translated, a_to_alice, back_to_carrier)
+    assert after["dataplane_media_family_no_room"] == before["dataplane_media_family_no_room"]
 
 
 def test_busy_agent_gives_the_carrier_486_and_a_busy_cdr(calls):

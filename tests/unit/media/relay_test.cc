@@ -134,10 +134,66 @@ TEST_F(MediaRelay, CorruptDatagramsAreDropped) {
   EXPECT_FALSE(lc_.m.flows.session(1)->has(Leg::kLocked));
 }
 
-TEST_F(MediaRelay, LegsOfDifferentFamiliesAreRefused) {
-  create(leg(kLocalA, kCarrier, 0), leg(ep("2001:db8:2::1", 20002), ep("2001:db8:2::20", 9000), 1));
-  EXPECT_EQ(send(kCarrier, kLocalA), net::Verdict::kDrop);
-  EXPECT_EQ(lc_.counters.media_family_mismatch.load(), 1u);
+// A v4 carrier and a v6 phone (and back): the datagram is re-framed behind a
+// header of the other leg's family, DSCP kept, payload untouched, checksums
+// valid for the new pseudo-header.
+TEST_F(MediaRelay, LegsOfDifferentFamiliesAreReframed) {
+  const Endpoint b6 = ep("2001:db8:2::1", 20002), agent6 = ep("2001:db8:2::20", 9000);
+  create(leg(kLocalA, kCarrier, 0), leg(b6, agent6, 1));
+  Rtp r;
+  r.fill = 0x3c;
+  last_ = udp_frame(kCarrier, kLocalA, rtp_bytes(r));
+  last_.bytes[15] = 0xb8;  // DSCP EF (the UDP checksum does not cover it)
+  ASSERT_EQ(lc_.relay(last_), net::Verdict::kForward);
+  expect_sent(b6, agent6);
+  EXPECT_EQ(last_.u16(12), 0x86dd) << "Ethernet type";
+  EXPECT_EQ(last_.bytes[14], 0x6b) << "version 6, traffic class EF";
+  EXPECT_EQ(last_.bytes[15], 0x80);
+  EXPECT_EQ(last_.u16(18), 8 + 172) << "payload length";
+  EXPECT_EQ(last_.bytes[20], net::kIpProtoUdp);
+  EXPECT_EQ(last_.len, 54 + 8 + 172);
+  EXPECT_EQ(last_.u16(54 + 4), 8 + 172) << "UDP length";
+  const std::vector<std::uint8_t> rtp = rtp_bytes(r);
+  EXPECT_EQ(std::memcmp(last_.bytes + 62, rtp.data(), rtp.size()), 0) << "payload untouched";
+
+  // The phone's RTP back to the v4 carrier.
+  last_ = udp_frame(agent6, b6, rtp_bytes(r));
+  last_.bytes[14] = 0x6b;
+  last_.bytes[15] = 0x80;
+  ASSERT_EQ(lc_.relay(last_), net::Verdict::kForward);
+  expect_sent(kLocalA, kCarrier);
+  EXPECT_EQ(last_.u16(12), 0x0800);
+  EXPECT_EQ(last_.bytes[14], 0x45);
+  EXPECT_EQ(last_.bytes[15], 0xb8) << "TOS from the traffic class";
+  EXPECT_EQ(last_.u16(16), 20 + 8 + 172) << "total length";
+  EXPECT_EQ(last_.bytes[20] & 0x40, 0x40) << "DF";
+  EXPECT_EQ(last_.len, 34 + 8 + 172);
+  EXPECT_EQ(std::memcmp(last_.bytes + 42, rtp.data(), rtp.size()), 0);
+  EXPECT_EQ(lc_.counters.media_family_translated.load(), 2u);
+  EXPECT_EQ(lc_.counters.media_relayed.load(), 2u);
+}
+
+TEST_F(MediaRelay, Ipv4WithoutChecksumGetsOneOnIpv6) {
+  const Endpoint b6 = ep("2001:db8:2::1", 20002), agent6 = ep("2001:db8:2::20", 9000);
+  create(leg(kLocalA, kCarrier, 0), leg(b6, agent6, 1));
+  last_ = udp_frame(kCarrier, kLocalA, rtp_bytes({}));
+  last_.put(40, std::uint16_t{0});  // IPv4 allows "no checksum"; IPv6 does not
+  ASSERT_EQ(lc_.relay(last_), net::Verdict::kForward);
+  EXPECT_NE(last_.u16(54 + 6), 0);
+  expect_sent(b6, agent6);
+}
+
+TEST_F(MediaRelay, NoRoomForTheLargerHeaderIsADroppedCount) {
+  const Endpoint b6 = ep("2001:db8:2::1", 20002), agent6 = ep("2001:db8:2::20", 9000);
+  create(leg(kLocalA, kCarrier, 0), leg(b6, agent6, 1));
+  last_ = udp_frame(kCarrier, kLocalA, rtp_bytes({}));
+  const Frame before = last_;
+  net::PacketBuf b{last_.bytes, last_.len, static_cast<std::uint16_t>(last_.len + 10)};
+  RelayOut out;
+  EXPECT_EQ(media::relay(lc_.m, b, 34, false, 0, &out), net::Verdict::kDrop);
+  EXPECT_EQ(lc_.counters.media_family_no_room.load(), 1u);
+  EXPECT_EQ(std::memcmp(last_.bytes + 34, before.bytes + 34, last_.len - 34), 0)
+      << "datagram not moved";
 }
 
 TEST_F(MediaRelay, UnknownPortAndNonRtpAreDropped) {
