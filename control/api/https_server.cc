@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace trunkline::api {
 
@@ -239,7 +240,10 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::start(const ServerOptions& o, 
   impl->port = impl->acceptor.local_endpoint(ec).port();
   impl->accept();
   for (unsigned i = 0; i < std::max(1u, o.threads); ++i)
-    impl->threads.emplace_back([io = &impl->io] { io->run(); });
+    impl->threads.emplace_back([io = &impl->io, i] {
+      name_this_thread("tl-api", i);
+      io->run();
+    });
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "control/acd/scenario.h"
 #include "control/app/acd_plane_impl.h"
 
@@ -133,7 +134,10 @@ Result<std::unique_ptr<AcdPlane>> AcdPlane::start(const tenant::Directory& direc
   }
   impl->counters.engines = impl->tenants.size();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->run(); });
+  impl->thread = std::thread([raw] {
+    name_this_thread("tl-acd");
+    raw->run();
+  });
   return std::unique_ptr<AcdPlane>(new AcdPlane(std::move(impl)));
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "recorder/spool/spool_recovery.h"
 
 namespace trunkline::app {
@@ -103,7 +104,11 @@ Result<std::unique_ptr<RecordingPlane>> RecordingPlane::start(const config::Conf
   }
   for (auto& w : plane->workers_) {
     recorder::RecorderWorker* worker = w.get();
-    plane->threads_.emplace_back([worker, stop = &plane->stop_] { worker->run(*stop); });
+    const auto index = static_cast<unsigned>(plane->threads_.size());
+    plane->threads_.emplace_back([worker, index, stop = &plane->stop_] {
+      name_this_thread("tl-rec", index);
+      worker->run(*stop);
+    });
   }
   TL_LOG(kInfo, "recorder_started", "workers=%zu spool=%s recovered=%zu recovery_failed=%zu",
          plane->workers_.size(), c.spool_dir.c_str(), rep.recovered.size(), rep.failed.size());

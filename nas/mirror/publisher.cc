@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "nas/scrub/scrub.h"
 
 namespace trunkline::nas {
@@ -51,7 +52,10 @@ void Publisher::start() {
     }
     stop_ = false;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("tl-nas");
+    run();
+  });
 }
 
 void Publisher::stop() {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
 
@@ -59,7 +60,10 @@ UdpShard::~UdpShard() { stop(); }
 
 void UdpShard::start() {
   quit_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("tl-sip", index_);
+    run();
+  });
   TL_LOG(kInfo, "sip_shard_started", "shard=%u lcores=%zu test_responder=%s", index_, links_.size(),
          cfg_.test_responder ? "true" : "false");
 }
