@@ -70,6 +70,14 @@ def thread_cpu(pid):
     return out
 
 
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def host_busy_seconds():
     """(busy, total) CPU seconds of the whole host, every core."""
     with open("/proc/stat") as f:
@@ -148,8 +156,12 @@ def main():
             # Concurrent calls: the B2BUA's gauge, sampled while the step runs.
             # sipp's CPU: the last reading before each exits.
             conc, sipp_cpu = 0, {}
+            rss0 = rss_bytes(tb.daemon.pid)
+            rss_at_peak = rss0
             while carrier.poll() is None and time.time() - t0 < 400:
-                conc = max(conc, tb.stats()["calls_calls_active"])
+                active = tb.stats()["calls_calls_active"]
+                if active > conc:
+                    conc, rss_at_peak = active, rss_bytes(tb.daemon.pid)
                 for p in (carrier, agent):
                     sec = cpu_seconds(p.pid)
                     if sec is not None:
@@ -188,6 +200,10 @@ def main():
                 "sipp_cpu_cores": round(sum(sipp_cpu.values()) / elapsed, 2),
                 "host_cpu_busy": round((host1[0] - host0[0]) / elapsed, 2),
                 "invite_to_200_ms_mean": sipp_figure(out, "Response Time 1"),
+                # The daemon's resident memory grown per concurrent call (heap of
+                # calls, dialogs, transactions; the flow table is preallocated and
+                # counted apart: media_flow_table in the log, ~310 B per session).
+                "rss_growth_per_call_bytes": round(max(0, rss_at_peak - rss0) / conc) if conc else None,
                 "sipp_retransmissions": retransmissions(out),
             })
             print(json.dumps(steps[-1]), file=sys.stderr, flush=True)
