@@ -398,7 +398,7 @@ int run_serve(int argc, char** argv) {
           TL_LOG(kWarn, "directory_reload_refused", "reason=\"%s\"", d.error().message.c_str());
         TL_LOG(kInfo, "reloaded",
                "applied=log.level,directory,edge restart_needed_for=ports,lcores,eal,paths,"
-               "edge.sources_per_lcore");
+               "edge.sources_per_lcore,acd");
       }
       wait_hup();
     });

@@ -5,6 +5,7 @@ an agent; every trunk call succeeds, the flood is dropped on the lcore
 User-Agent names a scanner is dropped without an answer."""
 
 import os
+import signal
 import subprocess
 import time
 
@@ -18,6 +19,7 @@ CARRIER = "198.51.100.10"  # the trunk's allowed address (Testbed.PEER4)
 ALICE = "198.51.100.20"    # the agent's phone (static contact)
 FLOODER = "198.51.100.40"  # no trunk: untrusted
 SCANNER = "198.51.100.41"
+NEW_TRUNK = "198.51.100.42"  # a carrier provisioned while the daemon runs
 DID = "+81312345678"
 RATE, BURST = 20, 40       # per untrusted source
 FLOOD_RATE, FLOOD_COUNT = 3000, 15000
@@ -48,7 +50,7 @@ EDGE = "[edge]\nsip_rate_per_source = %d\nsip_burst_per_source = %d\n" % (RATE, 
 @pytest.fixture(scope="module")
 def edge():
     with Testbed(build_dir(), name="tle%d" % (os.getpid() % 10000), sip={"test_responder": False},
-                 extra_peer4=[ALICE, FLOODER, SCANNER], provision=PROVISION,
+                 extra_peer4=[ALICE, FLOODER, SCANNER, NEW_TRUNK], provision=PROVISION,
                  extra_config=EDGE + "[calls]\nmax_calls = 100000\n") as tb:
         yield tb
 
@@ -142,3 +144,30 @@ def test_scanner_user_agent_is_dropped_without_an_answer(edge):
     assert options_from(tb, SCANNER, 5102, "Yealink SIP-T46S").startswith("SIP/2.0 200")
     after = tb.stats()
     assert after["dataplane_edge_scanner"] - before["dataplane_edge_scanner"] == 2
+
+
+def test_a_trunk_provisioned_then_reloaded_is_trusted_at_the_edge(edge):
+    """SIGHUP publishes the new directory's trusted set to the lcores: a
+    source that was untrusted (its scanner-named request dropped) is a trunk
+    after `trunkline provision` and a reload, and skips the checks."""
+    tb = edge
+    assert options_from(tb, NEW_TRUNK, 5110, "friendly-scanner") == "no answer"
+    path = os.path.join(tb.dir, "provision-new-trunk.toml")
+    with open(path, "w") as f:
+        f.write(PROVISION + '  [[tenants.trunks]]\n  name = "carrier-b"\n  allow = ["%s"]\n'
+                % NEW_TRUNK)
+    r = subprocess.run([tb.binary, "provision", path, "--store", tb.store_path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    policies = tb.log().count("event=edge_policy ")
+    before = tb.stats()
+    os.kill(tb.daemon.pid, signal.SIGHUP)
+    assert wait_for(lambda: tb.log().count("event=edge_policy ") > policies, 10), tb.log()[-2000:]
+    assert "trunks=2" in tb.log().split("event=directory_loaded")[-1].split("\n")[0]
+    # The lcore picks the new policy up at its next housekeeping tick.
+    assert wait_for(lambda: tb.stats()["dataplane_edge_policy_updates"]
+                    > before["dataplane_edge_policy_updates"], 5)
+    assert options_from(tb, NEW_TRUNK, 5111, "friendly-scanner").startswith("SIP/2.0 200")
+    after = tb.stats()
+    assert after["dataplane_edge_scanner"] == before["dataplane_edge_scanner"]
+    assert after["dataplane_edge_trusted"] > before["dataplane_edge_trusted"]
