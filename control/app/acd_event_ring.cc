@@ -18,7 +18,7 @@ std::int64_t wall_ms() {
 }  // namespace
 
 AcdEventRing::AcdEventRing(const acd::Engine& engine, std::size_t capacity)
-    : engine_(engine), capacity_(std::max<std::size_t>(1, capacity)), clock_(wall_ms) {}
+    : engine_(&engine), capacity_(std::max<std::size_t>(1, capacity)), clock_(wall_ms) {}
 
 void AcdEventRing::on_event(const acd::Event& event) {
   const std::uint64_t seq = next_seq_++;
@@ -35,10 +35,10 @@ std::string AcdEventRing::format(const acd::Event& e, std::uint64_t seq) const {
   json.key("seq").value(seq);
   json.key("at_ms").value(clock_());
   json.key("event").value(acd::event_kind_name(e.kind));
-  if (e.agent != acd::kNoAgent && e.agent < engine_.agent_count())
-    json.key("agent").value(engine_.agent_name(e.agent));
-  if (e.queue != acd::kNoQueue && e.queue < engine_.queue_count())
-    json.key("queue").value(engine_.queue_config(e.queue).name);
+  if (e.agent != acd::kNoAgent && e.agent < engine_->agent_count())
+    json.key("agent").value(engine_->agent_name(e.agent));
+  if (e.queue != acd::kNoQueue && e.queue < engine_->queue_count())
+    json.key("queue").value(engine_->queue_config(e.queue).name);
   if (e.caller != acd::kNoCaller) json.key("caller").value(static_cast<std::uint64_t>(e.caller));
   switch (e.kind) {
     case acd::EventKind::kAgentState:

@@ -25,6 +25,9 @@ class AcdEventRing final : public acd::EventSubscriber {
   explicit AcdEventRing(const acd::Engine& engine, std::size_t capacity = kDefaultCapacity);
 
   void on_event(const acd::Event& event) override;
+  // Names come from `engine` from now on (the tenant's engine was rebuilt on
+  // a reload); the sequence numbers and the kept events go on unchanged.
+  void rebind(const acd::Engine& engine) { engine_ = &engine; }
 
   // A JSON array of the events with a sequence number above `after`, oldest
   // first, at most kMaxBatch. When some of them are no longer kept, the
@@ -41,7 +44,7 @@ class AcdEventRing final : public acd::EventSubscriber {
  private:
   std::string format(const acd::Event& e, std::uint64_t seq) const;
 
-  const acd::Engine& engine_;
+  const acd::Engine* engine_;
   std::size_t capacity_;
   std::deque<std::string> lines_;  // lines_[i] has seq first_seq_ + i
   std::uint64_t first_seq_ = 1;

@@ -30,9 +30,10 @@ acd::OfferFailure to_engine(b2bua::OfferFailureKind k) {
   return acd::OfferFailure::kError;
 }
 
-// One tenant's engine from its provisioned configuration and agents.
-Result<TenantAcd> build_engine(const tenant::Directory& dir, const tenant::DirTenant& t,
-                               const AcdSettings& settings) {
+}  // namespace
+
+Result<TenantAcd> build_tenant_acd(const tenant::Directory& dir, const tenant::DirTenant& t,
+                                   const AcdSettings& settings) {
   const std::string source = "tenant '" + t.name + "' acd";
   auto config = acd::parse_acd_config(t.acd_config, source);
   if (!config) return config.error();
@@ -50,6 +51,13 @@ Result<TenantAcd> build_engine(const tenant::Directory& dir, const tenant::DirTe
   auto engine = acd::Engine::create(ec);
   if (!engine) return Error{source + ": " + engine.error().message};
   TenantAcd out;
+  out.signature = t.acd_config;
+  for (const tenant::DirAgent* a : agents) {
+    out.signature += "\n" + a->name + ":";
+    for (const auto& [skill, level] : a->skills)
+      out.signature += skill + "=" + std::to_string(level) + ",";
+    for (const std::string& q : a->queues) out.signature += "|" + q;
+  }
   out.engine = std::move(*engine);
   out.events = std::make_unique<AcdEventRing>(*out.engine);
   out.engine->subscribe(out.events.get());
@@ -89,8 +97,6 @@ Result<TenantAcd> build_engine(const tenant::Directory& dir, const tenant::DirTe
   return out;
 }
 
-}  // namespace
-
 void AcdShardLink::report(const QueueReport& r) {
   while (!report_backlog.empty() && reports.push(report_backlog.front()))
     report_backlog.pop_front();
@@ -125,7 +131,7 @@ Result<std::unique_ptr<AcdPlane>> AcdPlane::start(const tenant::Directory& direc
   }
   for (const tenant::DirTenant& t : directory.tenants()) {
     if (t.acd_config.empty()) continue;
-    auto built = build_engine(directory, t, settings);
+    auto built = build_tenant_acd(directory, t, settings);
     if (!built) return built.error();
     TL_LOG(kInfo, "acd_engine_built", "tenant=%s queues=%u skills=%u agents=%u", t.name.c_str(),
            built->engine->queue_count(), built->engine->skill_count(),
@@ -174,6 +180,7 @@ void AcdPlane::Impl::run() {
     }
     for (auto& task : tasks) task();
     got += static_cast<unsigned>(tasks.size());
+    apply_rebuilds();
     const std::int64_t now = now_us();
     for (auto& [id, t] : tenants) {
       if (t.engine->next_deadline_us() > now) continue;

@@ -37,7 +37,9 @@ struct AcdSettings {
   X(reports_refused,    "reports an engine refused (stale or out of order): logged") \
   X(orders_backlogged,  "orders that waited for room in a shard's ring")             \
   X(reports_backlogged, "reports that waited for room in the ACD's ring")            \
-  X(desk_requests,      "agent and supervisor requests answered")
+  X(desk_requests,      "agent and supervisor requests answered")                    \
+  X(engines_rebuilt,    "tenants' engines rebuilt after a reload changed them")      \
+  X(rebuilds_deferred,  "rebuilds that waited for a tenant's callers to leave")
 // clang-format on
 
 class AcdPlane final : public acd::AgentDesk {
@@ -49,6 +51,15 @@ class AcdPlane final : public acd::AgentDesk {
                                                  const AcdSettings& settings);
   ~AcdPlane() override;
   void stop();
+
+  // After a reload: every tenant whose ACD table or agents (skills, queues)
+  // changed gets a new engine, built here; a tenant that lost its table
+  // loses its engine. The ACD thread swaps each in as soon as that tenant
+  // has no caller in its engine (waiting, ringing or talking), carrying
+  // over every agent's login and ready / not-ready state by name, and the
+  // tenant's event stream. A configuration that no longer builds is an
+  // error naming the tenant, and nothing changes.
+  Status reload(const tenant::Directory& directory);
 
   // The shard's side: its reports in, its orders out.
   b2bua::CallQueue* queue(unsigned shard);

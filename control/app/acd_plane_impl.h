@@ -8,6 +8,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -49,6 +50,22 @@ struct TenantAcd {
   std::unique_ptr<acd::Engine> engine;
   std::vector<std::uint32_t> ring_timeout_ms;  // per QueueId: the B2BUA rings this long
   std::unordered_map<acd::CallerId, std::uint32_t> sessions;  // caller -> session
+  // What the engine was built from (the tenant's ACD table and its agents'
+  // skills and queues): a reload rebuilds only when this changed.
+  std::string signature;
+};
+
+// One tenant's engine from its provisioned configuration and agents.
+Result<TenantAcd> build_tenant_acd(const tenant::Directory& dir, const tenant::DirTenant& t,
+                                   const AcdSettings& settings);
+
+// A reload's new engine for a tenant (none: the tenant no longer has an
+// ACD), waiting on the ACD thread until the tenant has no caller in it.
+struct AcdRebuild {
+  std::int64_t tenant = 0;
+  std::string name;
+  std::optional<TenantAcd> acd;
+  bool deferral_logged = false;
 };
 
 struct AcdPlane::Impl {
@@ -65,6 +82,10 @@ struct AcdPlane::Impl {
   std::unordered_map<std::uint32_t, AcdCaller> callers;  // by session
   std::chrono::steady_clock::time_point epoch = std::chrono::steady_clock::now();
 
+  std::mutex reload_mu;
+  std::vector<AcdRebuild> reload_inbox;  // from reload(), under reload_mu
+  std::vector<AcdRebuild> rebuilds;      // the ACD thread's: waiting for idle tenants
+
   std::mutex desk_mu;
   std::deque<std::packaged_task<acd::DeskAnswer()>> desk;  // run on the ACD thread
   std::atomic<bool> quit{false};
@@ -76,6 +97,8 @@ struct AcdPlane::Impl {
         .count();
   }
   void run();
+  // Swaps in the waiting rebuilds of tenants with no caller in their engine.
+  void apply_rebuilds();
   unsigned drain_reports(AcdShardLink& link);
   void handle(const b2bua::QueueReport& r, std::int64_t now);
   void arrive(const b2bua::QueueReport& r, std::int64_t now);

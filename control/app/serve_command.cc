@@ -394,11 +394,14 @@ int run_serve(int argc, char** argv) {
         TL_LOG(kWarn, "reload_refused", "reason=\"%s\"", fresh.error().message.c_str());
       } else {
         log::set_level(fresh->log_level);
-        if (Status d = load_directory(**st, calls, fresh->edge, **dp); !d)
+        if (Status d = load_directory(**st, calls, fresh->edge, **dp); !d) {
           TL_LOG(kWarn, "directory_reload_refused", "reason=\"%s\"", d.error().message.c_str());
+        } else if (Status a = (*acd)->reload(*calls.directory.get()); !a) {
+          TL_LOG(kWarn, "acd_reload_refused", "reason=\"%s\"", a.error().message.c_str());
+        }
         TL_LOG(kInfo, "reloaded",
-               "applied=log.level,directory,edge restart_needed_for=ports,lcores,eal,paths,"
-               "edge.sources_per_lcore,acd");
+               "applied=log.level,directory,edge,acd restart_needed_for=ports,lcores,eal,paths,"
+               "edge.sources_per_lcore");
       }
       wait_hup();
     });

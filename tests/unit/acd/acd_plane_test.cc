@@ -236,5 +236,111 @@ sip_domain = "acme.example"
   EXPECT_STREQ(orders.back().agent, "alice");
 }
 
+// acme with a new agent (dave) and bob's skill changed; globex as before.
+constexpr const char* kChanged = R"([[tenants]]
+name = "acme"
+sip_domain = "acme.example"
+  [[tenants.acd.skill]]
+  name = "sales"
+  [[tenants.acd.queue]]
+  name = "sales"
+  strategy = "longest_idle"
+  greeting = 1
+  music = 2
+  ring_timeout_s = 15
+  [[tenants.agents]]
+  name = "alice"
+  password = "s3cret-pass"
+  skills = { sales = 5 }
+  queues = ["sales"]
+  [[tenants.agents]]
+  name = "bob"
+  password = "s3cret-pass"
+  skills = { sales = 4 }
+  queues = ["sales"]
+  [[tenants.agents]]
+  name = "dave"
+  password = "s3cret-pass"
+  skills = { sales = 3 }
+  queues = ["sales"]
+)";
+
+class AcdReloadTest : public AcdPlaneTest {
+ protected:
+  std::shared_ptr<const tenant::Directory> provision(const char* text) {
+    auto plan = tenant::read_plan(text, "p2.toml");
+    EXPECT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_TRUE(tenant::apply_plan(*store_, *plan).ok());
+    auto dir = tenant::Directory::load(*store_);
+    EXPECT_TRUE(dir.ok());
+    return *dir;
+  }
+  std::uint64_t counter(const std::string& name) {
+    stats::Snapshot s;
+    plane_->add_rows(s);
+    for (const auto& r : s.rows)
+      if (r.name == name) return r.total;
+    ADD_FAILURE() << "no counter " << name;
+    return 0;
+  }
+  // Waits (at most 2 s) until dave is an agent of acme's engine.
+  bool dave_known() {
+    for (int i = 0; i < 400; ++i) {
+      if (plane_->agent(acme_, "dave").error != DeskError::kNotFound) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+};
+
+TEST_F(AcdReloadTest, ChangedTenantIsRebuiltAndAgentsKeepTheirStates) {
+  ASSERT_TRUE(plane_->log_in(acme_, "alice", true).ok());
+  ASSERT_TRUE(plane_->log_in(acme_, "bob", true).ok());
+  ASSERT_TRUE(plane_->set_not_ready(acme_, "bob", 7).ok());
+  ASSERT_TRUE(plane_->log_in(globex_, "carol", true).ok());
+  const std::uint64_t seq_before = plane_->events(acme_, 0).json.size();
+  EXPECT_EQ(plane_->agent(acme_, "dave").error, DeskError::kNotFound);
+
+  ASSERT_TRUE(plane_->reload(*provision(kChanged)).ok());
+  ASSERT_TRUE(dave_known());
+  EXPECT_EQ(counter("acd_engines_rebuilt"), 1u) << "globex did not change";
+  EXPECT_EQ(counter("acd_engines"), 2u);
+  EXPECT_NE(plane_->agent(acme_, "alice").json.find("\"state\":\"ready\""), std::string::npos);
+  const auto bob = plane_->agent(acme_, "bob").json;
+  EXPECT_NE(bob.find("\"state\":\"not_ready\""), std::string::npos) << bob;
+  EXPECT_NE(bob.find("\"reason\":7"), std::string::npos) << bob;
+  EXPECT_NE(plane_->agent(acme_, "dave").json.find("logged_out"), std::string::npos);
+  EXPECT_NE(plane_->agent(globex_, "carol").json.find("\"state\":\"ready\""), std::string::npos);
+
+  // The supervisors' stream goes on where it was, now naming the new engine's agents.
+  ASSERT_TRUE(plane_->log_in(acme_, "dave", true).ok());
+  const auto events = plane_->events(acme_, 0).json;
+  EXPECT_GT(events.size(), seq_before);
+  EXPECT_NE(events.find("\"agent\":\"dave\",\"from\":\"logged_out\",\"to\":\"ready\""),
+            std::string::npos)
+      << events;
+  EXPECT_NE(events.find("\"agent\":\"alice\""), std::string::npos) << "earlier events kept";
+
+  // The same directory again changes nothing.
+  ASSERT_TRUE(plane_->reload(*provision(kChanged)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(counter("acd_engines_rebuilt"), 1u);
+}
+
+TEST_F(AcdReloadTest, RebuildWaitsUntilTheTenantsCallersHaveLeft) {
+  ASSERT_TRUE(plane_->log_in(acme_, "alice", true).ok());
+  report(QueueReportKind::kArrived, 81);
+  ASSERT_FALSE(until(QueueOrderKind::kOffer).empty());
+  ASSERT_TRUE(plane_->reload(*provision(kChanged)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(plane_->agent(acme_, "dave").error, DeskError::kNotFound) << "a caller is in it";
+  EXPECT_EQ(counter("acd_rebuilds_deferred"), 1u);
+  report(QueueReportKind::kAbandoned, 81);
+  ASSERT_TRUE(dave_known());
+  EXPECT_EQ(counter("acd_engines_rebuilt"), 1u);
+  EXPECT_EQ(counter("acd_rebuilds_deferred"), 1u) << "counted once, not per loop";
+  EXPECT_NE(plane_->agent(acme_, "alice").json.find("\"state\":\"ready\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace trunkline::app
