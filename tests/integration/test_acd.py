@@ -8,6 +8,7 @@ queue's strategy names; the CDRs and the status board agree."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -272,4 +273,29 @@ def test_menu_key_picks_the_skill_and_so_the_agent(acd):
                              c.get("outcome") == "answered"], 10)
     assert rows and rows[-1]["agent"] == "bob", cdrs(tb)
     for name in ("alice", "bob"):
+        agent_ok(tb, "logout", "--agent", name)
+
+
+def test_agent_added_while_running_logs_in_after_a_reload(acd):
+    """An admin adds an agent and a skill level mid-day: after `provision` and
+    SIGHUP the tenant's engine is rebuilt, the new agent can log in, and an
+    agent who was ready stays ready."""
+    tb = acd
+    agent_ok(tb, "login", "--agent", "alice")
+    rc, _, err = agent(tb, "login", "--agent", "dave")
+    assert rc == 1 and "not_found" in err, err
+    path = os.path.join(tb.dir, "provision-dave.toml")
+    with open(path, "w") as f:
+        f.write(PROVISION + '  [[tenants.agents]]\n  name = "dave"\n  password = "dave-pw-12"\n'
+                '  skills = { sales = 2 }\n  queues = ["sales"]\n')
+    r = subprocess.run([tb.binary, "provision", path, "--store", tb.store_path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    before = tb.stats()
+    os.kill(tb.daemon.pid, signal.SIGHUP)
+    assert wait_for(lambda: "event=acd_engine_rebuilt tenant=acme" in tb.log(), 10), tb.log()[-2000:]
+    assert tb.stats()["acd_engines_rebuilt"] - before["acd_engines_rebuilt"] == 1
+    assert agent_ok(tb, "status", "--agent", "alice")["state"] == "ready"
+    assert agent_ok(tb, "login", "--agent", "dave")["state"] == "ready"
+    for name in ("alice", "dave"):
         agent_ok(tb, "logout", "--agent", name)
