@@ -48,12 +48,17 @@ constexpr const char* kColumns =
     "failed_attempts, locked, locked_at, last_login_at, password_verified_at, totp_secret, "
     "totp_algorithm, totp_digits, totp_step_s, totp_last_step";
 
+// What a sealed TOTP secret is bound to: the account it belongs to.
+std::string totp_context(const auth::Principal& p) {
+  return "totp/" + (p.tenant ? std::to_string(*p.tenant) : std::string("system")) + "/" + p.user;
+}
+
 struct Row {
   std::int64_t id = 0;
   auth::AccountRecord record;
 };
 
-Result<Row> row_of(const Statement& s) {
+Result<Row> row_of(const Statement& s, const auth::SecretSeal* seal) {
   Row r;
   r.id = s.int64(0);
   auth::AccountRecord& a = r.record;
@@ -71,8 +76,16 @@ Result<Row> row_of(const Statement& s) {
   a.last_login_at = opt_time(s, 10);
   a.password_verified_at = opt_time(s, 11);
   if (!s.is_null(12)) {
-    auto secret = auth::base32_decode(s.text(12));
-    if (!secret) return Error{"account " + a.principal.user + ": stored totp secret unreadable"};
+    const std::string stored = s.text(12);
+    Result<std::vector<std::uint8_t>> secret = Error{"no master key to open it with"};
+    if (!auth::SecretSeal::is_sealed(stored)) {
+      secret = auth::base32_decode(stored);  // written before secrets were sealed
+    } else if (seal != nullptr) {
+      secret = seal->open(stored, totp_context(a.principal));
+    }
+    if (!secret)
+      return Error{"account " + a.principal.user +
+                   ": stored totp secret unreadable: " + secret.error().message};
     auth::TotpState t;
     t.secret = std::move(*secret);
     t.params.algorithm = parse_algorithm(s.text(13));
@@ -128,7 +141,7 @@ Status write_children(StatementCache& cache, std::int64_t id, const auth::Accoun
 }
 
 // Binds the mutable state columns as ?3..?15 (see the statements below).
-void bind_state(Statement& s, const auth::AccountRecord& a) {
+void bind_state(Statement& s, const auth::AccountRecord& a, const auth::SecretSeal* seal) {
   s.bind(3, std::string(auth::role_name(a.principal.role)));
   s.bind(4, a.password_hash);
   s.bind(5, static_cast<std::int64_t>(a.password_changed_at.time_since_epoch().count()));
@@ -139,7 +152,8 @@ void bind_state(Statement& s, const auth::AccountRecord& a) {
   bind_time(s, 10, a.last_login_at);
   bind_time(s, 11, a.password_verified_at);
   if (a.totp) {
-    s.bind(12, auth::base32_encode(a.totp->secret));
+    s.bind(12, seal != nullptr ? seal->seal(a.totp->secret, totp_context(a.principal))
+                               : auth::base32_encode(a.totp->secret));
     s.bind(13, std::string(algorithm_text(a.totp->params.algorithm)));
     s.bind(14, static_cast<std::int64_t>(a.totp->params.digits));
     s.bind(15, static_cast<std::int64_t>(a.totp->params.step_s));
@@ -177,7 +191,7 @@ Result<std::optional<auth::AccountRecord>> AccountRepository::load(Scope scope,
     const int rc = s.step();
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return s.error("read account");
-    auto r = row_of(s);
+    auto r = row_of(s, seal_);
     if (!r) return r.error();
     if (Status c = load_children(cache, *r); !c) return c;
     out = std::move(r->record);
@@ -201,7 +215,7 @@ Status AccountRepository::insert(const auth::AccountRecord& a) {
       else
         s.bind_null(1);
       s.bind(2, a.principal.user);
-      bind_state(s, a);
+      bind_state(s, a, seal_);
       const int rc = s.step();
       if (rc == SQLITE_CONSTRAINT)
         return Error{"user '" + a.principal.user + "' already exists or is invalid (" +
@@ -223,7 +237,7 @@ Status AccountRepository::save(const auth::AccountRecord& a) {
                   "totp_last_step = ?16 WHERE ifnull(tenant_id, 0) = ?1 AND name = ?2 "
                   "RETURNING id");
       s.bind(1, scope_key(a.principal.tenant)).bind(2, a.principal.user);
-      bind_state(s, a);
+      bind_state(s, a, seal_);
       const int rc = s.step();
       if (rc == SQLITE_DONE) return Error{"no such user: " + a.principal.user};
       if (rc != SQLITE_ROW) return s.error("update account");
@@ -245,7 +259,7 @@ Result<std::vector<auth::AccountRecord>> AccountRepository::list(Scope scope) {
       s.bind(1, scope_key(scope));
       int rc;
       while ((rc = s.step()) == SQLITE_ROW) {
-        auto r = row_of(s);
+        auto r = row_of(s, seal_);
         if (!r) return r.error();
         rows.push_back(std::move(*r));
       }

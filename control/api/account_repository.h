@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "control/auth/account.h"
 #include "control/auth/password_policy.h"
+#include "control/auth/secret_seal.h"
 #include "control/store/sqlite_store.h"
 
 namespace trunkline::api {
@@ -24,7 +25,10 @@ using Scope = std::optional<std::int64_t>;  // a tenant, or nullopt: the applian
 
 class AccountRepository {
  public:
-  explicit AccountRepository(store::SqliteStore& store) : store_(store) {}
+  // `seal`: TOTP secrets are written sealed under it (and read either way);
+  // null: written in base32, as when the appliance has no master key.
+  explicit AccountRepository(store::SqliteStore& store, const auth::SecretSeal* seal = nullptr)
+      : store_(store), seal_(seal) {}
 
   // The account of that name in the scope, if any.
   Result<std::optional<auth::AccountRecord>> load(Scope scope, std::string_view name);
@@ -45,6 +49,7 @@ class AccountRepository {
 
  private:
   store::SqliteStore& store_;
+  const auth::SecretSeal* seal_;
 };
 
 }  // namespace trunkline::api

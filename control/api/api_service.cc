@@ -67,7 +67,7 @@ std::int64_t now_ms() {
 
 ApiService::ApiService(ApiDeps deps)
     : deps_(std::move(deps)),
-      accounts_(*deps_.store),
+      accounts_(*deps_.store, deps_.seal),
       audit_log_(*deps_.store),
       sessions_(deps_.sessions),
       mfa_tickets_(

@@ -48,6 +48,8 @@ struct ApiDeps {
   auth::SessionOptions sessions;
   auth::AccountOptions accounts;
   std::string totp_issuer = "Trunkline";
+  // Seals TOTP secrets in the store (null: stored unsealed). Outlives the service.
+  const auth::SecretSeal* seal = nullptr;
 };
 
 class ApiService;

@@ -4,6 +4,8 @@
 #include "control/api/api_service.h"
 #include "control/api/https_server.h"
 #include "control/app/compliance_vault.h"
+#include "control/auth/secret_seal.h"
+#include "recorder/crypto/file_key_provider.h"
 
 namespace trunkline::app {
 
@@ -27,6 +29,20 @@ Result<std::unique_ptr<ApiPlane>> ApiPlane::start(const config::Config& config,
   deps.vault = vault->get();
   std::unique_ptr<ApiPlane> plane(new ApiPlane());
   plane->vault_ = std::move(*vault);
+  // Second-factor secrets are sealed under the appliance master key. An
+  // appliance without one (no recording configured yet) still serves the
+  // API, with the secrets in the clear, and says so.
+  if (auto master = recorder::FileKeyProvider::read_master_key(config.recorder.master_key_file)) {
+    auto seal = auth::SecretSeal::derive(master->bytes());
+    if (!seal) return seal.error();
+    plane->seal_ = std::make_unique<auth::SecretSeal>(*seal);
+    deps.seal = plane->seal_.get();
+  } else {
+    TL_LOG(kWarn, "api_secrets_unsealed",
+           "reason=\"%s\" effect=\"TOTP secrets are stored unencrypted until a master key "
+           "exists and the daemon restarts\"",
+           master.error().message.c_str());
+  }
   plane->service_ = std::make_unique<api::ApiService>(std::move(deps));
   api::ServerOptions o;
   o.address = c.listen_address;

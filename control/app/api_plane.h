@@ -11,6 +11,10 @@
 #include "control/config/config.h"
 #include "control/store/sqlite_store.h"
 
+namespace trunkline::auth {
+class SecretSeal;
+}  // namespace trunkline::auth
+
 namespace trunkline::api {
 class ApiService;
 class HttpsServer;
@@ -40,6 +44,7 @@ class ApiPlane {
   ApiPlane();
   // Declared first: destroyed after the server, whose streams reach it.
   std::unique_ptr<ComplianceVault> vault_;
+  std::unique_ptr<auth::SecretSeal> seal_;  // null: no master key, secrets unsealed
   std::unique_ptr<api::ApiService> service_;
   std::unique_ptr<api::HttpsServer> server_;
 };

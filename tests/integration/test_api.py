@@ -11,9 +11,11 @@ import hmac
 import json
 import os
 import re
+import sqlite3
 import struct
 import subprocess
 import time
+from contextlib import closing
 
 import pytest
 
@@ -158,7 +160,19 @@ def test_roles_tenancy_and_audit(api):
     ids = tenant_ids(tb)
     a, b = ids["alpha"], ids["beta"]
     root_pw = user_add(tb, "--system", "--name", "root", "--role", "system_admin")
-    root, _ = c.first_login(None, "root", root_pw, mfa=True)
+    root, root_secret = c.first_login(None, "root", root_pw, mfa=True)
+    # The second factor's secret is sealed in the store under the master key...
+    with closing(sqlite3.connect(tb.store_path)) as db:
+        stored = db.execute("SELECT totp_secret FROM accounts WHERE name = 'root'").fetchone()[0]
+    assert stored.startswith("seal1:") and root_secret not in stored, stored
+    # ...and opens again for the next login's second step (the next 30 s step:
+    # the enrolment's own code cannot be replayed).
+    code, r = c.json("POST", "/api/v1/login", body={"tenant": None, "user": "root",
+                                                    "password": "Changed-pw-root"})
+    assert code == 200 and r.get("mfa_ticket"), r
+    code, r = c.json("POST", "/api/v1/login/mfa", body={"mfa_ticket": r["mfa_ticket"],
+                                                        "code": totp(root_secret, time.time() + 30)})
+    assert code == 200 and r.get("token"), r
     tokens = {}
     admins = {}
     for name, tid in (("alpha", a), ("beta", b)):

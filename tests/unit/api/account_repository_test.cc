@@ -8,7 +8,10 @@
 
 #include <filesystem>
 
+#include "control/auth/encoding.h"
+#include "control/auth/secret_seal.h"
 #include "control/auth/totp.h"
+#include "control/store/sqlite_util.h"
 
 namespace trunkline::api {
 namespace {
@@ -76,6 +79,51 @@ TEST_F(AccountRepositoryTest, EveryFieldSurvivesTheRoundTrip) {
   // A stored recovery code still works after the reload.
   auth::RecoveryCodes rc = r.recovery_codes;
   EXPECT_TRUE(rc.consume((*codes)[3]));
+}
+
+// The TOTP column as stored, for the sealing tests.
+std::string stored_totp(store::SqliteStore& st, const std::string& name) {
+  std::string out;
+  EXPECT_TRUE(st.with_connection([&](store::StatementCache& cache) -> Status {
+                  store::Statement s(cache, "SELECT totp_secret FROM accounts WHERE name = ?1");
+                  s.bind(1, name);
+                  if (s.step() == SQLITE_ROW) out = s.text(0);
+                  return Status::Ok();
+                }).ok());
+  return out;
+}
+
+TEST_F(AccountRepositoryTest, TotpSecretsAreSealedUnderTheMasterKey) {
+  auto seal = auth::SecretSeal::derive(std::vector<std::uint8_t>(32, 0x5a));
+  ASSERT_TRUE(seal.ok());
+  // An account enrolled before sealing existed: base32 in the store.
+  auth::Account acc = make(a_, "ann", auth::Role::kTenantAdmin, "Initial-pass1");
+  auth::TotpEnrolment e = auth::new_totp_enrolment("t", "ann");
+  ASSERT_TRUE(
+      acc.enrol_totp(e.state, auth::totp_code(e.state.secret, at(3000), {}), at(3000)).ok());
+  ASSERT_TRUE(repo_->insert(acc.record()).ok());
+  EXPECT_EQ(stored_totp(*store_, "ann"), auth::base32_encode(e.state.secret));
+
+  // With the seal: the old row still reads, and the next save seals it.
+  AccountRepository sealed(*store_, &*seal);
+  auto got = sealed.load(a_, "ann");
+  ASSERT_TRUE(got.ok() && got->has_value()) << (got.ok() ? "" : got.error().message);
+  EXPECT_EQ((*got)->totp->secret, e.state.secret);
+  ASSERT_TRUE(sealed.save(**got).ok());
+  const std::string stored = stored_totp(*store_, "ann");
+  EXPECT_TRUE(auth::SecretSeal::is_sealed(stored)) << stored;
+  EXPECT_EQ(stored.find(auth::base32_encode(e.state.secret)), std::string::npos);
+  got = sealed.load(a_, "ann");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->totp->secret, e.state.secret);
+
+  // Without the key (or with another appliance's) a sealed secret is an error, not a bypass.
+  auto without = repo_->load(a_, "ann");
+  ASSERT_FALSE(without.ok());
+  EXPECT_NE(without.error().message.find("totp secret unreadable"), std::string::npos);
+  auto other = auth::SecretSeal::derive(std::vector<std::uint8_t>(32, 0x11));
+  AccountRepository wrong(*store_, &*other);
+  EXPECT_FALSE(wrong.load(a_, "ann").ok());
 }
 
 TEST_F(AccountRepositoryTest, TenantScopeKeepsTenantsApart) {
