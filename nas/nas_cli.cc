@@ -84,18 +84,8 @@ RetentionPolicy NasContext::retention_policy() const {
 
 Status NasContext::record(std::optional<store::TenantId> tenant, const std::string& action,
                           const std::string& target, const std::string& result) {
-  audit::AuditEntry e;
-  e.at_ms = clock();
-  e.tenant_id = tenant;
-  e.actor = actor.name;
-  e.role = actor.role;
-  e.action = action;
-  e.target = target;
-  e.result = result;
-  e.source = actor.source;
-  auto done = audit->append(std::move(e));
-  if (!done) return done.error();
-  return Status::Ok();
+  return audit->record(clock(), tenant, {actor.name, actor.role, actor.source}, action, target,
+                       result);
 }
 
 Result<NasArgs> parse_shared_options(int argc, char** argv) {

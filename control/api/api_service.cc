@@ -169,23 +169,13 @@ Response ApiService::dispatch(Call& call, const Route& route) {
 
 Status ApiService::audit(Call& call, const std::string& result) {
   call.audited = true;
-  audit::AuditEntry e;
-  e.at_ms = now_ms();
-  e.tenant_id = call.tenant;
+  audit::AuditWho who{call.claimed_user.empty() ? "-" : call.claimed_user, "none", call.req.source};
   if (call.principal) {
-    e.actor = call.principal->user;
-    e.role = std::string(auth::role_name(call.principal->role));
-  } else {
-    e.actor = call.claimed_user.empty() ? "-" : call.claimed_user;
-    e.role = "none";
+    who.actor = call.principal->user;
+    who.role = std::string(auth::role_name(call.principal->role));
   }
-  e.action = std::string("api.") + call.route_name;
-  e.target = call.target;
-  e.result = result;
-  e.source = call.req.source;
-  auto appended = audit_log_.append(std::move(e));
-  if (!appended) return appended.error();
-  return Status::Ok();
+  return audit_log_.record(now_ms(), call.tenant, who, std::string("api.") + call.route_name,
+                           call.target, result);
 }
 
 Status ApiService::commit(Call& call, const std::function<Status()>& writes) {

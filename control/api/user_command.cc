@@ -87,20 +87,11 @@ int user_add_command(int argc, char** argv) {
   audit::AuditLog log(**st);
   Status s = (*st)->transaction([&]() -> Status {
     if (Status i = repo.insert(acc->record()); !i) return i;
-    audit::AuditEntry e;
-    e.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    e.tenant_id = scope;
-    e.actor = "cli";
-    e.role = "operator";
-    e.action = "users.create";
-    e.target = "user " + name + " role " + role_text;
-    e.result = "ok";
-    e.source = "cli";
-    auto appended = log.append(std::move(e));
-    if (!appended) return appended.error();
-    return Status::Ok();
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    return log.record(now_ms, scope, {"cli", "operator", "cli"}, "users.create",
+                      "user " + name + " role " + role_text, "ok");
   });
   if (!s) return fail(s.error().message);
   std::printf(

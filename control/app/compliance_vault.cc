@@ -93,18 +93,8 @@ Result<std::unique_ptr<ComplianceVault>> ComplianceVault::open(const config::Con
 Status ComplianceVault::record(std::int64_t tenant, const api::Requester& who,
                                const std::string& action, const std::string& target,
                                const std::string& result) {
-  audit::AuditEntry e;
-  e.at_ms = nas::wall_clock_ms();
-  e.tenant_id = tenant;
-  e.actor = who.user;
-  e.role = who.role;
-  e.action = action;
-  e.target = target;
-  e.result = result;
-  e.source = who.source;
-  auto done = audit_->append(std::move(e));
-  if (!done) return done.error();
-  return Status::Ok();
+  return audit_->record(nas::wall_clock_ms(), tenant, {who.user, who.role, who.source}, action,
+                        target, result);
 }
 
 VaultAnswer ComplianceVault::export_audio(std::int64_t tenant, const std::string& id,

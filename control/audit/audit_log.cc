@@ -86,6 +86,23 @@ std::string entry_hash(const AuditEntry& entry) {
   return hex(digest, sizeof digest);
 }
 
+Status AuditLog::record(std::int64_t at_ms, std::optional<std::int64_t> tenant_id,
+                        const AuditWho& who, std::string action, std::string target,
+                        std::string result) {
+  AuditEntry e;
+  e.at_ms = at_ms;
+  e.tenant_id = tenant_id;
+  e.actor = who.actor;
+  e.role = who.role;
+  e.source = who.source;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.result = std::move(result);
+  auto done = append(std::move(e));
+  if (!done) return done.error();
+  return Status::Ok();
+}
+
 Result<AuditEntry> AuditLog::append(AuditEntry entry) {
   Status st = store_.with_connection([&](StatementCache& cache) -> Status {
     // A savepoint is its own transaction when none is open (committed, with

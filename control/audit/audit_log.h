@@ -43,9 +43,21 @@ std::string entry_hash(const AuditEntry& entry);
 inline constexpr const char* kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// Who acted, as an entry names them.
+struct AuditWho {
+  std::string actor;   // user or component name
+  std::string role;    // e.g. "operator", "auditor", "system"
+  std::string source;  // address or "cli" / "local"
+};
+
 class AuditLog {
  public:
   explicit AuditLog(store::SqliteStore& store) : store_(store) {}
+
+  // Appends one action of `who` at `at_ms` (Unix ms): the usual way to
+  // write an entry. Durable when it returns, as append().
+  Status record(std::int64_t at_ms, std::optional<std::int64_t> tenant_id, const AuditWho& who,
+                std::string action, std::string target, std::string result);
 
   // Appends the entry (seq, prev_hash and hash are filled in) and returns it.
   // Durable when it returns: a committed transaction, or part of the

@@ -19,18 +19,8 @@ RetentionSweeper::RetentionSweeper(Replicator& replicator, audit::AuditLog& audi
 Status RetentionSweeper::audit(store::TenantId tenant, const Actor& actor,
                                const std::string& action, const std::string& target,
                                const std::string& result) {
-  audit::AuditEntry e;
-  e.at_ms = clock_();
-  e.tenant_id = tenant;
-  e.actor = actor.name;
-  e.role = actor.role;
-  e.action = action;
-  e.target = target;
-  e.result = result;
-  e.source = actor.source;
-  auto done = audit_.append(std::move(e));
-  if (!done) return done.error();
-  return Status::Ok();
+  return audit_.record(clock_(), tenant, {actor.name, actor.role, actor.source}, action, target,
+                       result);
 }
 
 bool RetentionSweeper::delete_files(const IndexedRecording& row) {
