@@ -40,9 +40,18 @@ std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_
 
 namespace {
 
-// `user` at `host_port`, sent from the inbound leg's side (same family).
+// The transport a trunk is provisioned with ("udp", "tcp", "tls").
+sip::TransportKind transport_of(std::string_view name) {
+  if (name == "tcp") return sip::TransportKind::kTcp;
+  if (name == "tls") return sip::TransportKind::kTls;
+  return sip::TransportKind::kUdp;
+}
+
+// `user` at `host_port` over `transport`, sent from the inbound leg's side
+// (same family, same dataplane port), whatever transport the inbound leg used.
 void add_target(const std::string& host_port, const std::string& user, Target::Kind kind,
-                const sip::Peer& inbound, std::vector<Target>* out) {
+                sip::TransportKind transport, const LocalPorts& ports, const sip::Peer& inbound,
+                std::vector<Target>* out) {
   auto hp = parse_host_port(host_port);
   if (!hp || hp->first.is_v4() != inbound.local.is_v4()) return;
   Target t;
@@ -50,7 +59,13 @@ void add_target(const std::string& host_port, const std::string& user, Target::K
   t.peer = inbound;
   t.peer.ip = hp->first;
   t.peer.port = hp->second;
-  t.request_uri = "sip:" + user + "@" + host_port;
+  t.peer.transport = transport;
+  t.peer.connection = 0;  // any connection to it, or a new one
+  t.peer.local_port = transport == sip::TransportKind::kTcp   ? ports.tcp
+                      : transport == sip::TransportKind::kTls ? ports.tls
+                                                              : ports.udp;
+  t.request_uri =
+      "sip:" + user + "@" + host_port + std::string(sip::uri_transport_param(transport));
   out->push_back(std::move(t));
 }
 
@@ -109,7 +124,7 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
     }
   }
   auto at = [&](const std::string& host_port, const std::string& user, Target::Kind kind) {
-    add_target(host_port, user, kind, inbound, &out);
+    add_target(host_port, user, kind, sip::TransportKind::kUdp, ports_, inbound, &out);
   };
   if (out.empty() && !agent->static_contact.empty()) {
     at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
@@ -131,7 +146,8 @@ std::vector<Target> DirectoryRouting::external(std::int64_t tenant, std::string_
   if (!dir) return out;
   for (const tenant::DirTrunk& t : dir->trunks())
     if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
-      add_target(t.outbound, std::string(number), Target::Kind::kAlternate, inbound, &out);
+      add_target(t.outbound, std::string(number), Target::Kind::kAlternate,
+                 transport_of(t.transport), ports_, inbound, &out);
   return out;
 }
 

@@ -34,6 +34,14 @@ class DirectoryHolder {
 // "198.51.100.20:5070", "198.51.100.20" (port 5060), "[2001:db8::20]:5070".
 std::optional<std::pair<net::IpKey, std::uint16_t>> parse_host_port(std::string_view text);
 
+// The local ports our messages leave from, by transport: a target's Via and
+// Contact name the one of the transport it is reached over.
+struct LocalPorts {
+  std::uint16_t udp = 5060;
+  std::uint16_t tcp = 5060;  // 0: no TCP
+  std::uint16_t tls = 5061;  // 0: no TLS
+};
+
 class DirectoryRouting final : public Routing {
  public:
   DirectoryRouting(const DirectoryHolder& directory, const registrar::LocationService* locations)
@@ -45,7 +53,11 @@ class DirectoryRouting final : public Routing {
   std::vector<Target> external(std::int64_t tenant, std::string_view trunk, std::string_view number,
                                const sip::Peer& inbound) override;
 
+  // Set before the shards start.
+  void set_local_ports(LocalPorts p) { ports_ = p; }
+
  private:
+  LocalPorts ports_;
   const DirectoryHolder& directory_;
   const registrar::LocationService* locations_;
 };
