@@ -22,6 +22,9 @@ ALICE = "198.51.100.20"     # alice's phone over UDP (static contact)
 DID = "+81312345678"        # rings alice
 DID_OUT = "+81322222222"    # rings dave, who is only reachable at his alternate number
 TRUNK_OUT_PORT = 5080       # the carrier's TCP listener for calls we send it
+CARRIER_TLS = "198.51.100.11"  # a second carrier, whose trunk is TLS
+DID_TLS = "+81333333333"    # rings erin, who is only reachable at her alternate number
+TRUNK_TLS_PORT = 5081
 MEDIA = (20000, 20999)
 
 PROVISION = """
@@ -33,6 +36,11 @@ sip_domain = "acme.example"
   allow = ["%(carrier)s"]
   transport = "tcp"
   outbound = "%(carrier)s:%(out_port)d"
+  [[tenants.trunks]]
+  name = "carrier-tls"
+  allow = ["%(carrier_tls)s"]
+  transport = "tls"
+  outbound = "%(carrier_tls)s:%(tls_port)d"
   [[tenants.agents]]
   name = "alice"
   display = "Alice"
@@ -45,6 +53,16 @@ sip_domain = "acme.example"
   sip_user = "dave"
   password = "dave-pw-12"
   alternate_number = "0399998888"
+  [[tenants.agents]]
+  name = "erin"
+  display = "Erin"
+  sip_user = "erin"
+  password = "erin-pw-12"
+  alternate_number = "0399997777"
+  [[tenants.dids]]
+  number = "%(did_tls)s"
+  line_skill = "sales"
+  agents = ["erin"]
   [[tenants.dids]]
   number = "%(did)s"
   line_skill = "sales"
@@ -54,16 +72,17 @@ sip_domain = "acme.example"
   line_skill = "sales"
   agents = ["dave"]
 """ % {"carrier": CARRIER, "alice": ALICE, "did": DID, "did_out": DID_OUT,
-       "out_port": TRUNK_OUT_PORT}
+       "out_port": TRUNK_OUT_PORT, "carrier_tls": CARRIER_TLS, "tls_port": TRUNK_TLS_PORT,
+       "did_tls": DID_TLS}
 
 
-def make_certificate(directory):
-    """A self-signed certificate for the appliance's address; (cert, key)."""
-    cert, key = os.path.join(directory, "sip.crt"), os.path.join(directory, "sip.key")
+def make_certificate(directory, address=Testbed.APP4, name="sip"):
+    """A self-signed certificate for `address`; (cert, key)."""
+    cert, key = os.path.join(directory, name + ".crt"), os.path.join(directory, name + ".key")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "2", "-subj", "/CN=trunkline-sip-test",
-                    "-addext", "subjectAltName=IP:" + Testbed.APP4],
+                    "-addext", "subjectAltName=IP:" + address],
                    check=True, capture_output=True)
     os.chmod(key, 0o600)
     return cert, key
@@ -73,12 +92,15 @@ def make_certificate(directory):
 def stream():
     certs = tempfile.mkdtemp(prefix="trunkline-sip-certs-")
     cert, key = make_certificate(certs)
+    # The TLS trunk's own certificate, which the appliance is told to trust.
+    far_cert, far_key = make_certificate(certs, CARRIER_TLS, "far")
     with Testbed(build_dir(), name="tls%d" % (os.getpid() % 10000), capture=True,
                  sip={"test_responder": False, "tcp_port": 5060, "tls_port": 5061,
-                      "tls_certificate": cert, "tls_private_key": key},
-                 extra_peer4=[ALICE], provision=PROVISION,
+                      "tls_certificate": cert, "tls_private_key": key, "tls_ca_file": far_cert},
+                 extra_peer4=[ALICE, CARRIER_TLS], provision=PROVISION,
                  media={"port_min": MEDIA[0], "port_max": MEDIA[1]}) as tb:
         tb.cert = cert
+        tb.far_cert, tb.far_key = far_cert, far_key
         yield tb
 
 
@@ -245,3 +267,62 @@ def test_missing_content_length_gets_400_and_the_connection_closes(stream):
     assert after["sip_stream_framing_errors"] - before["sip_stream_framing_errors"] == 1
     assert after["sip_stream_framing_refusals_sent"] - before["sip_stream_framing_refusals_sent"] == 1
     assert "sip_stream_framing_error" in tb.log()
+
+
+# The TLS trunk's far end: takes one connection, prints the INVITE's request
+# line and Via, answers 486 and prints the first line of what follows (ACK).
+FAR_TLS = r"""
+import socket, ssl, sys
+cert, key, host, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind((host, port)); ls.listen(1); ls.settimeout(30)
+print('listening', flush=True)
+c, _ = ls.accept()
+s = ctx.wrap_socket(c, server_side=True)
+buf = b''
+while b'\r\n\r\n' not in buf:
+    buf += s.recv(4096)
+lines = buf.split(b'\r\n\r\n')[0].decode().split('\r\n')
+def h(name):
+    return [l for l in lines[1:] if l.split(':')[0].strip().lower() == name.lower()][0]
+print(lines[0]); print(h('Via')); print(h('Contact'), flush=True)
+s.sendall(('SIP/2.0 486 Busy Here\r\n' + h('Via') + '\r\n' + h('From') + '\r\n' + h('To') +
+           ';tag=far\r\n' + h('Call-ID') + '\r\n' + h('CSeq') + '\r\nContent-Length: 0\r\n\r\n').encode())
+s.settimeout(5)
+try:
+    print(s.recv(4096).decode().split('\r\n')[0], flush=True)
+except Exception as e:
+    print('no ACK: %s' % e, flush=True)
+"""
+
+
+def test_call_to_agent_alternate_goes_out_over_tls_trunk_verified(stream):
+    """erin's alternate number is called through a TLS trunk: the appliance
+    connects, verifies the trunk's certificate against [sip] tls_ca_file,
+    and sends the INVITE over TLS; the trunk's 486 comes back to the carrier."""
+    tb = stream
+    before = tb.stats()
+    far = tb.peer_popen([PY, "-c", FAR_TLS, tb.far_cert, tb.far_key, CARRIER_TLS,
+                         str(TRUNK_TLS_PORT)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True)
+    assert far.stdout.readline().strip() == "listening"
+    xml = open(os.path.join(SIPP, "carrier_refused.xml")).read().replace("EXPECTED_CODE", "486")
+    path = os.path.join(tb.dir, "refused-486.xml")
+    with open(path, "w") as f:
+        f.write(xml)
+    r = tb.peer(sipp_cmd(tb, CARRIER_TLS, 5065, {"-sf": path, "-s": DID_TLS, "-m": 1,
+                                                 tb.APP4 + ":5060": True}), timeout=90)
+    out = far.communicate(timeout=30)[0]
+    assert counts(r.stdout + r.stderr) == (1, 0), r.stdout[-2000:] + out + tb.log()[-3000:]
+    lines = out.splitlines()
+    assert lines[0].startswith("INVITE sip:0399997777@%s:%d;transport=tls SIP/2.0"
+                               % (CARRIER_TLS, TRUNK_TLS_PORT)), out
+    assert lines[1].startswith("Via: SIP/2.0/TLS %s:5061;branch=" % tb.APP4), out
+    assert "transport=tls" in lines[2], out
+    assert lines[3].startswith("ACK "), out
+    after = tb.stats()
+    assert after["sip_stream_connections_opened"] > before["sip_stream_connections_opened"]
+    assert after["sip_stream_tls_handshake_failures"] == before["sip_stream_tls_handshake_failures"]
