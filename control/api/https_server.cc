@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "control/tls/tls_context.h"
 
 namespace trunkline::api {
 
@@ -190,9 +191,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 struct HttpsServer::Impl {
-  Impl() : ssl(asio::ssl::context::tls_server), acceptor(io) {}
+  Impl() : acceptor(io) {}
   asio::io_context io;
-  asio::ssl::context ssl;
+  std::unique_ptr<asio::ssl::context> ssl;
   tcp::acceptor acceptor;
   ApiService* api = nullptr;
   std::vector<std::thread> threads;
@@ -202,7 +203,7 @@ struct HttpsServer::Impl {
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Connection>(std::move(s), ssl, *api)->run();
+      if (!ec) std::make_shared<Connection>(std::move(s), *ssl, *api)->run();
       accept();
     });
   }
@@ -214,19 +215,11 @@ HttpsServer::~HttpsServer() { stop(); }
 Result<std::unique_ptr<HttpsServer>> HttpsServer::start(const ServerOptions& o, ApiService& api) {
   auto impl = std::make_unique<Impl>();
   impl->api = &api;
+  // TLS 1.2 and 1.3 only; no compression, no renegotiation (as for SIP over TLS).
+  auto ssl = tls::server_context(o.cert_file, o.key_file, "api.cert_file", "api.key_file");
+  if (!ssl) return ssl.error();
+  impl->ssl = std::move(*ssl);
   boost::system::error_code ec;
-  // TLS 1.2 and 1.3 only; no compression, no renegotiation.
-  impl->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
-                        asio::ssl::context::single_dh_use);
-  SSL_CTX_set_min_proto_version(impl->ssl.native_handle(), TLS1_2_VERSION);
-  impl->ssl.use_certificate_chain_file(o.cert_file, ec);
-  if (ec) return Error{"api.cert_file " + o.cert_file + ": " + ec.message()};
-  impl->ssl.use_private_key_file(o.key_file, asio::ssl::context::pem, ec);
-  if (ec) return Error{"api.key_file " + o.key_file + ": " + ec.message()};
-  if (SSL_CTX_check_private_key(impl->ssl.native_handle()) != 1)
-    return Error{"api.key_file " + o.key_file + " does not match api.cert_file " + o.cert_file};
 
   const auto addr = asio::ip::make_address(o.address, ec);
   if (ec) return Error{"api.listen: " + o.address + ": " + ec.message()};

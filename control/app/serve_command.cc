@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -27,6 +28,7 @@
 #include "control/config/config.h"
 #include "control/registrar/registrar.h"
 #include "control/sip/preparse.h"
+#include "control/sip/transport/stream_transport.h"
 #include "control/sip/transport/udp_shard.h"
 #include "control/stats/control_server.h"
 #include "control/stats/snapshot.h"
@@ -118,9 +120,51 @@ void start_call_plane(const config::Config& c, store::Store& st, const dataplane
   });
 }
 
+// SIP over TCP and TLS: listeners on the addresses of every port that has an
+// exception path (kernel_interface), the only way TCP reaches the kernel.
+// Null when SIP is off, when no port has one, or when both listeners are off.
+Result<std::unique_ptr<sip::StreamTransport>> start_sip_streams(const config::Config& c,
+                                                                const dataplane::Dataplane& dp) {
+  const config::SipConfig& s = c.sip;
+  if (s.port == 0 || (s.tcp_port == 0 && !s.tls_enabled()))
+    return std::unique_ptr<sip::StreamTransport>();
+  sip::StreamOptions o;
+  for (const config::PortConfig& pc : c.ports) {
+    if (pc.kernel_interface.empty()) continue;
+    std::uint16_t dpdk_port = 0;
+    for (const dataplane::Port& p : dp.ports())
+      if (p.name == pc.name) dpdk_port = p.id;
+    for (const net::Prefix4& a : pc.ipv4) {
+      o.addresses.push_back(net::IpKey::of(a.addr));
+      o.dpdk_ports.emplace_back(o.addresses.back(), dpdk_port);
+    }
+    for (const net::Prefix6& a : pc.ipv6) {
+      o.addresses.push_back(net::IpKey::of(a.addr));
+      o.dpdk_ports.emplace_back(o.addresses.back(), dpdk_port);
+    }
+  }
+  if (o.addresses.empty()) {
+    TL_LOG(kInfo, "sip_stream_off", "reason=\"no port has a kernel_interface\"");
+    return std::unique_ptr<sip::StreamTransport>();
+  }
+  o.tcp_port = s.tcp_port;
+  o.tls_port = s.tls_enabled() ? s.tls_port : 0;
+  o.tls_certificate = s.tls_certificate;
+  o.tls_private_key = s.tls_private_key;
+  o.tls_ca_file = s.tls_ca_file;
+  o.idle_timeout_s = s.tcp_idle_timeout_s;
+  o.max_connections = s.max_connections;
+  o.limits.max_message = s.max_message_bytes;
+  o.limits.max_head = std::min<std::size_t>(o.limits.max_head, s.max_message_bytes);
+  o.shards = s.shards;
+  o.queue_depth = s.queue_depth;
+  o.retry_after_s = s.retry_after_s;
+  return sip::StreamTransport::start(o);
+}
+
 // Starts one control shard per [sip] shards, linked to every worker lcore.
 Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp, CallPlane& calls,
-                        RecordingPlane* recording, AcdPlane* acd) {
+                        RecordingPlane* recording, AcdPlane* acd, sip::StreamTransport* streams) {
   Shards shards;
   if (c.sip.port == 0) return shards;
   for (unsigned s = 0; s < c.sip.shards; ++s) {
@@ -148,6 +192,7 @@ Shards start_sip_shards(const config::Config& c, const dataplane::Dataplane& dp,
     services.b2bua.ring_timeout_s = c.calls.ring_timeout_s;
     services.b2bua.max_calls = c.calls.max_calls;
     services.b2bua.cdr_wait_ms = c.calls.cdr_wait_ms;
+    services.streams = streams;
     shards.push_back(std::make_unique<sip::UdpShard>(s, std::move(links), dp.pool(), c.sip,
                                                      std::move(services)));
     shards.back()->start();
@@ -171,7 +216,8 @@ void add_call_rows(stats::Snapshot& s, const CallPlane& calls) {
   }
 }
 
-void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dataplane& dp) {
+void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dataplane& dp,
+                  const sip::StreamTransport* streams) {
   // Refusals of the dataplane's pre-parse, by reason.
   const auto lcores = dp.lcores();
   for (std::size_t i = 0; i < static_cast<std::size_t>(sip::PreparseResult::kCount); ++i) {
@@ -214,6 +260,15 @@ void add_sip_rows(stats::Snapshot& s, const Shards& shards, const dataplane::Dat
   }
   TL_B2BUA_COUNTERS(TL_B2BUA_ROW)
 #undef TL_B2BUA_ROW
+  // The stream transport (TCP, TLS); zeros when it is off.
+#define TL_STREAM_ROW(name, help) \
+  s.rows.push_back(               \
+      {"sip_stream_" #name,       \
+       help,                      \
+       {},                        \
+       streams != nullptr ? streams->counters().name.load(std::memory_order_relaxed) : 0});
+  TL_SIP_STREAM_COUNTERS(TL_STREAM_ROW)
+#undef TL_STREAM_ROW
 }
 
 stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
@@ -314,14 +369,26 @@ int run_serve(int argc, char** argv) {
     (*dp)->stop();
     return 1;
   }
-  Shards shards = start_sip_shards(c, **dp, calls, recording->get(), acd->get());
+  auto streams = start_sip_streams(c, **dp);
+  if (!streams) {
+    TL_LOG(kError, "startup_failed", "reason=\"%s\"", streams.error().message.c_str());
+    (*acd)->stop();
+    if (*recording) (*recording)->stop();
+    (*dp)->stop();
+    return 1;
+  }
+  calls.routing->set_local_ports(
+      {c.sip.port, c.sip.tcp_port,
+       static_cast<std::uint16_t>(c.sip.tls_enabled() ? c.sip.tls_port : 0)});
+  // Declared after the stream transport: the shards use it until they stop.
+  Shards shards = start_sip_shards(c, **dp, calls, recording->get(), acd->get(), streams->get());
 
   boost::asio::io_context io;
   stats::ControlServer control(io, c.control_socket);
   // One composition of every counter, for the control socket and /metrics.
   auto all_rows = [&] {
     stats::Snapshot s = snapshot(**dp, **st, started);
-    add_sip_rows(s, shards, **dp);
+    add_sip_rows(s, shards, **dp, streams->get());
     add_call_rows(s, calls);
     if (*recording) (*recording)->add_rows(s);
     (*acd)->add_rows(s);
@@ -444,6 +511,7 @@ int run_serve(int argc, char** argv) {
   io.run();
   if (*api) (*api)->stop();  // before what its hooks reach
   shards.clear();            // the shards hold mbufs of the dataplane's pool: stop them first
+  if (*streams) (*streams)->stop();  // after the shards, which queue to it
   (*acd)->stop();
   if (*recording) (*recording)->stop();  // every recording sealed, fork queues unread
   calls.cdrs->stop();  // every CDR of an ended call is in the store before we exit

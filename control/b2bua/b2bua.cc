@@ -142,7 +142,8 @@ std::string B2bua::new_call_id() {
 std::string B2bua::contact_for(const sip::Peer& local_side) const {
   const std::string ip = local_side.local.to_string();
   return "<sip:trunkline@" + (local_side.local.is_v4() ? ip : "[" + ip + "]") + ":" +
-         std::to_string(local_side.local_port) + ">";
+         std::to_string(local_side.local_port) +
+         std::string(sip::uri_transport_param(local_side.transport)) + ">";
 }
 
 void B2bua::media(const media::Command& c) {

@@ -73,7 +73,9 @@ Result<sip::Peer> peer_of_uri(std::string_view uri_text, const sip::Peer& via) {
 
 std::string via_value(const sip::Peer& local_side, std::string_view branch) {
   const std::string ip = local_side.local.to_string();
-  std::string v = "SIP/2.0/UDP ";
+  std::string v = "SIP/2.0/";
+  v += sip::via_transport(local_side.transport);
+  v += ' ';
   v += local_side.local.is_v4() ? ip : "[" + ip + "]";
   v += ":" + std::to_string(local_side.local_port) + ";branch=";
   v += branch;

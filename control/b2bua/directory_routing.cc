@@ -53,11 +53,19 @@ std::optional<LocalAddress> local_for(const net::IpKey& peer, const sip::Peer& i
 
 namespace {
 
-// `user` at `host_port`, sent from the inbound leg's side, or from one of our
-// addresses of the target's family when the carrier uses the other.
+// The transport a trunk is provisioned with ("udp", "tcp", "tls").
+sip::TransportKind transport_of(std::string_view name) {
+  if (name == "tcp") return sip::TransportKind::kTcp;
+  if (name == "tls") return sip::TransportKind::kTls;
+  return sip::TransportKind::kUdp;
+}
+
+// `user` at `host_port` over `transport`, sent from the inbound leg's side
+// (whatever transport the inbound leg used), or from one of our addresses of
+// the target's family when the carrier uses the other.
 void add_target(const std::string& host_port, const std::string& user, Target::Kind kind,
-                const sip::Peer& inbound, const std::vector<LocalAddress>& ours,
-                std::vector<Target>* out) {
+                sip::TransportKind transport, const LocalPorts& ports, const sip::Peer& inbound,
+                const std::vector<LocalAddress>& ours, std::vector<Target>* out) {
   auto hp = parse_host_port(host_port);
   if (!hp) return;
   const auto local = local_for(hp->first, inbound, ours);
@@ -69,7 +77,13 @@ void add_target(const std::string& host_port, const std::string& user, Target::K
   t.peer.dpdk_port = local->dpdk_port;
   t.peer.ip = hp->first;
   t.peer.port = hp->second;
-  t.request_uri = "sip:" + user + "@" + host_port;
+  t.peer.transport = transport;
+  t.peer.connection = 0;  // any connection to it, or a new one
+  t.peer.local_port = transport == sip::TransportKind::kTcp   ? ports.tcp
+                      : transport == sip::TransportKind::kTls ? ports.tls
+                                                              : ports.udp;
+  t.request_uri =
+      "sip:" + user + "@" + host_port + std::string(sip::uri_transport_param(transport));
   out->push_back(std::move(t));
 }
 
@@ -128,7 +142,7 @@ std::vector<Target> DirectoryRouting::targets(std::int64_t tenant, std::string_v
     }
   }
   auto at = [&](const std::string& host_port, const std::string& user, Target::Kind kind) {
-    add_target(host_port, user, kind, inbound, ours_, &out);
+    add_target(host_port, user, kind, sip::TransportKind::kUdp, ports_, inbound, ours_, &out);
   };
   if (out.empty() && !agent->static_contact.empty()) {
     at(agent->static_contact, agent->sip_user.empty() ? agent->name : agent->sip_user,
@@ -150,7 +164,8 @@ std::vector<Target> DirectoryRouting::external(std::int64_t tenant, std::string_
   if (!dir) return out;
   for (const tenant::DirTrunk& t : dir->trunks())
     if (t.tenant == tenant && t.name == trunk_name && !t.outbound.empty())
-      add_target(t.outbound, std::string(number), Target::Kind::kAlternate, inbound, ours_, &out);
+      add_target(t.outbound, std::string(number), Target::Kind::kAlternate,
+                 transport_of(t.transport), ports_, inbound, ours_, &out);
   return out;
 }
 

@@ -48,6 +48,14 @@ struct LocalAddress {
 std::optional<LocalAddress> local_for(const net::IpKey& peer, const sip::Peer& inbound,
                                       const std::vector<LocalAddress>& ours);
 
+// The local ports our messages leave from, by transport: a target's Via and
+// Contact name the one of the transport it is reached over.
+struct LocalPorts {
+  std::uint16_t udp = 5060;
+  std::uint16_t tcp = 5060;  // 0: no TCP
+  std::uint16_t tls = 5061;  // 0: no TLS
+};
+
 class DirectoryRouting final : public Routing {
  public:
   // `ours`: every address of the dataplane's ports, so that a phone of the
@@ -62,7 +70,11 @@ class DirectoryRouting final : public Routing {
   std::vector<Target> external(std::int64_t tenant, std::string_view trunk, std::string_view number,
                                const sip::Peer& inbound) override;
 
+  // Set before the shards start.
+  void set_local_ports(LocalPorts p) { ports_ = p; }
+
  private:
+  LocalPorts ports_;
   const DirectoryHolder& directory_;
   const registrar::LocationService* locations_;
   std::vector<LocalAddress> ours_;

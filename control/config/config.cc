@@ -182,6 +182,34 @@ void read_nas(Reader& r, const toml::table& t, NasConfig* n) {
   r.integer(t, "nas", "termination_grace_days", &n->termination_grace_days, 0, 30);
 }
 
+// [sip] keys of SIP over TCP and TLS.
+void read_sip_streams(Reader& r, const toml::table& t, SipConfig* s) {
+  r.integer(t, "sip", "tcp_port", &s->tcp_port, 0, 65535);
+  r.integer(t, "sip", "tls_port", &s->tls_port, 0, 65535);
+  r.string(t, "sip", "tls_certificate", &s->tls_certificate);
+  r.string(t, "sip", "tls_private_key", &s->tls_private_key);
+  r.string(t, "sip", "tls_ca_file", &s->tls_ca_file);
+  r.integer(t, "sip", "tcp_idle_timeout_s", &s->tcp_idle_timeout_s, 10, 86400);
+  r.integer(t, "sip", "max_connections", &s->max_connections, 1, 65536);
+  r.integer(t, "sip", "max_message_bytes", &s->max_message_bytes, 1024, 1 << 20);
+  if (r.failed()) return;
+  if (s->tcp_port != 0 && s->tcp_port == s->tls_port)
+    return r.fail(t.get("tls_port")->source(), "sip.tls_port",
+                  "must differ from sip.tcp_port (" + std::to_string(s->tcp_port) + ")");
+  const bool cert = !s->tls_certificate.empty(), key = !s->tls_private_key.empty();
+  if (cert != key)
+    return r.fail(t.get(cert ? "tls_certificate" : "tls_private_key")->source(),
+                  cert ? "sip.tls_certificate" : "sip.tls_private_key",
+                  cert ? "needs sip.tls_private_key too" : "needs sip.tls_certificate too");
+  if (cert && s->tls_port == 0)
+    return r.fail(t.get("tls_certificate")->source(), "sip.tls_certificate",
+                  "is set but sip.tls_port is 0 (TLS off)");
+  // An explicit TLS port without a certificate would listen for nothing.
+  if (!cert && t.get("tls_port") != nullptr && s->tls_port != 0)
+    return r.fail(t.get("tls_port")->source(), "sip.tls_port",
+                  "TLS needs sip.tls_certificate and sip.tls_private_key (or tls_port = 0)");
+}
+
 void read_api(Reader& r, const toml::table& t, ApiConfig* a) {
   r.only_keys(t, "api",
               {"enabled", "listen", "cert_file", "key_file", "threads", "session_idle_s",
@@ -371,7 +399,8 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     auto& s = c.sip;
     r.only_keys(*t, "sip",
                 {"port", "shards", "queue_depth", "retry_after_s", "t1_ms", "t2_ms", "t4_ms",
-                 "test_responder"});
+                 "test_responder", "tcp_port", "tls_port", "tls_certificate", "tls_private_key",
+                 "tls_ca_file", "tcp_idle_timeout_s", "max_connections", "max_message_bytes"});
     r.integer(*t, "sip", "port", &s.port, 0, 65535);
     r.integer(*t, "sip", "shards", &s.shards, 1, 16);
     r.integer(*t, "sip", "queue_depth", &s.queue_depth, 64, 1 << 20);
@@ -390,6 +419,7 @@ Result<Config> read(const toml::table& root, const std::string& name) {
         s.test_responder = *v;
       }
     }
+    read_sip_streams(r, *t, &s);
   }
   if (const toml::table* t = r.table(root, "", "calls")) {
     r.only_keys(*t, "calls", {"ring_timeout_s", "max_calls", "cdr_wait_ms", "hold_music"});
@@ -501,9 +531,13 @@ Result<Config> read(const toml::table& root, const std::string& name) {
       }
     }
   }
-  if (!r.failed() && c.sip.port >= c.media_port_min && c.sip.port <= c.media_port_max) {
-    r.fail_file("sip.port " + std::to_string(c.sip.port) +
-                " lies in the media port range [media] port_min..port_max");
+  for (auto [key, port] :
+       {std::pair{"sip.port", c.sip.port}, std::pair{"sip.tcp_port", c.sip.tcp_port},
+        std::pair{"sip.tls_port", c.sip.tls_port}}) {
+    if (!r.failed() && port != 0 && port >= c.media_port_min && port <= c.media_port_max) {
+      r.fail_file(std::string(key) + " " + std::to_string(port) +
+                  " lies in the media port range [media] port_min..port_max");
+    }
   }
   if (!r.failed() && c.ports.empty()) r.fail_file("no [[ports]]: the dataplane needs at least one");
   if (r.failed()) return Error{r.error()};

@@ -101,6 +101,12 @@ class Testbed:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
     # -- appliance -----------------------------------------------------------
+    def _more_sip_keys(self):
+        """[sip] keys beyond the four every testbed writes (tcp_port, tls_* ...)."""
+        fixed = ("port", "shards", "queue_depth", "test_responder")
+        return "\n".join("%s = %s" % (k, json.dumps(v)) for k, v in self.sip.items()
+                         if k not in fixed)
+
     def config_text(self):
         n = self.neighbour
         return f"""
@@ -137,6 +143,7 @@ port = {self.sip["port"]}
 shards = {self.sip["shards"]}
 queue_depth = {self.sip.get("queue_depth", 1024)}
 test_responder = {str(self.sip["test_responder"]).lower()}
+{self._more_sip_keys()}
 
 [media]
 port_min = {self.media["port_min"]}

@@ -56,6 +56,7 @@ void SipService::on_request(TxId tx, const Message& req, const Peer& from) {
       const std::string host = from.local.is_v4() ? local : "[" + local + "]";
       answer(tx, req, 200, "OK",
              "Contact: <sip:trunkline@" + host + ":" + std::to_string(from.local_port) +
+                 std::string(uri_transport_param(from.transport)) +
                  ">\r\nAllow: " + std::string(kAllow) + "\r\n",
              "application/sdp", sdp);
       return;

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -23,6 +24,11 @@ std::string sent_by(const Via& v) {
 }
 
 bool is_final(int code) { return code >= 200; }
+
+// A timer's deadline: never 0, which means "off".
+std::uint64_t at(std::uint64_t now, std::uint64_t delay) {
+  return std::max<std::uint64_t>(now + delay, 1);
+}
 
 }  // namespace
 
@@ -149,9 +155,12 @@ Status TransactionLayer::respond(TxId id, std::string response, int code, std::u
     tx.state = State::kProceeding;
     return Status::Ok();
   }
+  const bool reliable = tx.peer.reliable();
   if (tx.kind == Kind::kServer) {
     tx.state = State::kCompleted;
-    tx.timeout_at = now + 64ull * timers_.t1_ms;  // timer J
+    // Timer J: 64*T1 over UDP, zero on a stream (§17.2.2). The transaction
+    // still ends through the timer heap, never inside the TU's call.
+    tx.timeout_at = at(now, reliable ? 0 : 64ull * timers_.t1_ms);
   } else if (code < 300) {
     // RFC 6026 "Accepted": retransmit the 2xx until its ACK, absorb INVITE
     // retransmissions, give up after 64*T1.
@@ -167,8 +176,8 @@ Status TransactionLayer::respond(TxId id, std::string response, int code, std::u
   } else {
     tx.state = State::kCompleted;
     tx.interval_ms = timers_.t1_ms;
-    tx.retransmit_at = now + tx.interval_ms;      // timer G
-    tx.timeout_at = now + 64ull * timers_.t1_ms;  // timer H
+    tx.retransmit_at = reliable ? 0 : now + tx.interval_ms;  // timer G: UDP only
+    tx.timeout_at = now + 64ull * timers_.t1_ms;             // timer H
   }
   schedule(tx);
   return Status::Ok();
@@ -181,7 +190,7 @@ void TransactionLayer::receive_ack(const Message& msg, const Peer& from, std::ui
     if (tx.kind == Kind::kInviteServer && tx.state == State::kCompleted) {
       tx.state = State::kConfirmed;
       tx.retransmit_at = 0;
-      tx.timeout_at = now + timers_.t4_ms;  // timer I
+      tx.timeout_at = at(now, tx.peer.reliable() ? 0 : timers_.t4_ms);  // timer I
       schedule(tx);
       return;
     }
@@ -254,8 +263,8 @@ Result<TxId> TransactionLayer::request(std::string bytes, const Peer& to, std::u
   ++counters_.client_created;
   tx.state = invite ? State::kCalling : State::kTrying;
   tx.interval_ms = timers_.t1_ms;
-  tx.retransmit_at = now + tx.interval_ms;      // timer A / E
-  tx.timeout_at = now + 64ull * timers_.t1_ms;  // timer B / F
+  tx.retransmit_at = to.reliable() ? 0 : now + tx.interval_ms;  // timer A / E: UDP only
+  tx.timeout_at = now + 64ull * timers_.t1_ms;                  // timer B / F
   send(tx, tx.request);
   schedule(tx);
   return tx.id;
@@ -299,12 +308,13 @@ void TransactionLayer::receive_response(const Message& msg, const Peer& from, st
     ++counters_.acks_sent;
     send(tx, tx.ack);
     tx.retransmit_at = 0;
-    tx.timeout_at = now + 32000;  // timer D: at least 32 s over UDP
+    tx.timeout_at =
+        at(now, tx.peer.reliable() ? 0 : 32000);  // timer D: 32 s over UDP, 0 on streams
     schedule(tx);
   } else {
     tx.state = State::kCompleted;
     tx.retransmit_at = 0;
-    tx.timeout_at = now + timers_.t4_ms;  // timer K
+    tx.timeout_at = at(now, tx.peer.reliable() ? 0 : timers_.t4_ms);  // timer K
     schedule(tx);
   }
   tu_.on_response(id, msg);

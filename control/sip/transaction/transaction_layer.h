@@ -1,4 +1,4 @@
-// SIP transactions over UDP (RFC 3261 §17, with RFC 6026's handling of 2xx):
+// SIP transactions (RFC 3261 §17, with RFC 6026's handling of 2xx) over UDP, TCP and TLS:
 // INVITE and non-INVITE, client and server, with timers A-K, retransmission,
 // absorption of retransmitted requests, ACK for non-2xx finals, and CANCEL.
 //

@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "control/sip/transport/stream_transport.h"
 #include "dataplane/net/checksum.h"
 #include "dataplane/net/headers.h"
 
@@ -94,6 +95,11 @@ void UdpShard::run() {
     }
     if (services_.media)
       got += services_.media->poll([this](const media::Report& r) { b2bua_.on_media_report(r); });
+    if (services_.streams != nullptr)
+      got += services_.streams->poll(index_, [this](std::string_view bytes, const Peer& from) {
+        counters_.stream_messages.fetch_add(1, std::memory_order_relaxed);
+        accept(bytes, from, now_ms_);
+      });
     if (services_.queue != nullptr)
       got +=
           services_.queue->poll([this](const b2bua::QueueOrder& o) { b2bua_.on_queue_order(o); });
@@ -133,41 +139,52 @@ void UdpShard::handle(rte_mbuf* m, std::uint16_t worker, std::uint64_t now) {
     l4 = net::kEthHdr + sizeof(rte_ipv6_hdr);
   }
   const auto* udp = reinterpret_cast<const rte_udp_hdr*>(frame + l4);
-  const std::uint16_t source_port = ntohs(udp->src_port);
-  peer.port = source_port;
+  peer.port = ntohs(udp->src_port);
   peer.local_port = ntohs(udp->dst_port);
   peer.dpdk_port = m->port;
   peer.worker = worker;
   const std::string_view datagram(reinterpret_cast<const char*>(udp + 1),
                                   ntohs(udp->dgram_len) - sizeof(rte_udp_hdr));
+  accept(datagram, peer, now);
+  rte_pktmbuf_free(m);  // the layer kept copies of what it needs
+}
 
+void UdpShard::accept(std::string_view bytes, Peer peer, std::uint64_t now) {
   Message msg;
-  const bool parsed = parse_message(datagram, &msg).ok();
-  const Verdict verdict = parsed ? judge_message(msg, policy_) : judge_datagram(datagram, policy_);
+  const bool parsed = parse_message(bytes, &msg).ok();
+  const Verdict verdict = parsed ? judge_message(msg, policy_) : judge_datagram(bytes, policy_);
   if (!parsed || !verdict.accept) {
     counters_.parse_refused.fetch_add(1, std::memory_order_relaxed);
-    if (verdict.code != 0 && can_answer(datagram)) {
+    if (verdict.code != 0 && can_answer(bytes)) {
       std::string out;
-      write_refusal(datagram, verdict, "tlrefused", &out);
+      write_refusal(bytes, verdict, "tlrefused", &out);
       if (!out.empty()) {
         send(peer, out);
         counters_.refusals_sent.fetch_add(1, std::memory_order_relaxed);
       }
     }
-    rte_pktmbuf_free(m);
     return;
   }
-  if (msg.is_request()) {
+  if (msg.is_request() && !peer.reliable()) {
     // §18.2.2: to the source address, at the Via's port (or the source port
-    // when the client asked for rport, RFC 3581).
+    // when the client asked for rport, RFC 3581). On a stream the answer
+    // goes back on the connection the request came on.
     const Via& via = msg.top_via();
-    peer.port = via.has_rport ? source_port : (via.has_port ? via.port : 5060);
+    if (!via.has_rport) peer.port = via.has_port ? via.port : 5060;
   }
   layer_.receive(msg, peer, now);
-  rte_pktmbuf_free(m);  // the layer kept copies of what it needs
 }
 
 void UdpShard::send(const Peer& to, std::string_view bytes) {
+  if (to.reliable()) {
+    if (services_.streams != nullptr) {
+      services_.streams->send(index_, to, bytes);
+      counters_.sent.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      counters_.send_no_stream.fetch_add(1, std::memory_order_relaxed);
+    }
+    return;
+  }
   const bool v4 = to.ip.is_v4();
   const std::size_t ip_len = v4 ? sizeof(rte_ipv4_hdr) : sizeof(rte_ipv6_hdr);
   const std::size_t udp_len = sizeof(rte_udp_hdr) + bytes.size();

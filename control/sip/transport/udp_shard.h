@@ -1,8 +1,10 @@
 // A control shard: one thread that owns the SIP transactions of the Call-IDs
 // that hash to it. It takes whole datagrams (mbufs) from every worker lcore's
-// ring, parses and judges them, runs the transaction layer and its TU, and
-// hands what it sends back to the lcore the peer talks to, as a frame with
-// IP and UDP headers written (the lcore adds Ethernet once it knows the MAC).
+// ring, and whole messages from the stream transport's queue (TCP, TLS),
+// parses and judges them, runs the transaction layer and its TU, and hands
+// what it sends back the way the peer talks to it: to the lcore, as a frame
+// with IP and UDP headers written (the lcore adds Ethernet once it knows the
+// MAC), or to the stream transport, which writes it on the peer's connection.
 #pragma once
 
 #include <atomic>
@@ -24,6 +26,8 @@ struct rte_ring;
 
 namespace trunkline::sip {
 
+class StreamTransport;
+
 struct ShardLink {
   std::uint16_t worker;
   rte_ring* from_dataplane;  // lcore → this shard
@@ -40,17 +44,20 @@ struct CallServices {
   b2bua::CallRecorder* recorder = nullptr;  // this shard's recorder; null: recording off
   b2bua::CallQueue* queue = nullptr;        // the ACD's link to this shard; null: no ACD
   b2bua::B2buaConfig b2bua;
+  StreamTransport* streams = nullptr;  // TCP and TLS; null: UDP only
 };
 
 // clang-format off
 #define TL_SIP_SHARD_COUNTERS(X)                                                      \
   X(datagrams,           "SIP datagrams taken from the dataplane")                    \
+  X(stream_messages,     "SIP messages taken from the stream transport (TCP, TLS)")   \
   X(parse_refused,       "datagrams that did not parse or were refused by the rules") \
   X(refusals_sent,       "stateless refusals sent (400, 420, 505 ...)")               \
   X(sent,                "SIP messages handed to the dataplane")                      \
   X(send_ring_full,      "SIP messages dropped: ring to the dataplane full")          \
   X(send_alloc_failed,   "SIP messages dropped: no packet buffer")                    \
   X(send_too_big,        "SIP messages dropped: larger than one UDP datagram")        \
+  X(send_no_stream,      "SIP messages dropped: TCP/TLS peer, stream transport off")  \
   X(options_answered,    "OPTIONS answered 200")                                      \
   X(invites_answered,    "INVITEs answered by the test responder")                    \
   X(byes_answered,       "BYEs answered 200")                                         \
@@ -82,6 +89,8 @@ class UdpShard final : public Transport {
  private:
   void run();
   void handle(rte_mbuf* m, std::uint16_t worker, std::uint64_t now);
+  // One whole message from a datagram or a stream: judged, refused or passed up.
+  void accept(std::string_view bytes, Peer peer, std::uint64_t now);
   void publish();
 
   // The B2BUA's media commands go to this shard's rings towards every lcore.

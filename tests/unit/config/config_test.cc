@@ -284,5 +284,57 @@ TEST(ConfigEdge, BadValuesNameTheKey) {
   }
 }
 
+TEST(Config, SipStreamsDefaultToTcpOnAndTlsOff) {
+  auto c = load_string(kMinimal, "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->sip.tcp_port, 5060);
+  EXPECT_EQ(c->sip.tls_port, 5061);
+  EXPECT_FALSE(c->sip.tls_enabled()) << "no certificate: no TLS listener";
+  EXPECT_EQ(c->sip.max_connections, 1024u);
+}
+
+TEST(Config, SipTlsTakesCertificateAndKeyTogether) {
+  auto ok = load_string(
+      std::string(kMinimal) + "[sip]\ntls_certificate = \"/c.pem\"\ntls_private_key = \"/k.pem\"\n",
+      "t.toml");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_TRUE(ok->sip.tls_enabled());
+  auto half =
+      load_string(std::string(kMinimal) + "[sip]\ntls_certificate = \"/c.pem\"\n", "t.toml");
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.error().message.find("'sip.tls_certificate': needs sip.tls_private_key too"),
+            std::string::npos)
+      << half.error().message;
+  auto port = load_string(std::string(kMinimal) + "[sip]\ntls_port = 5062\n", "t.toml");
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.error().message.find("TLS needs sip.tls_certificate"), std::string::npos)
+      << port.error().message;
+  auto off = load_string(std::string(kMinimal) +
+                             "[sip]\ntls_port = 0\ntls_certificate = \"/c.pem\"\n"
+                             "tls_private_key = \"/k.pem\"\n",
+                         "t.toml");
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.error().message.find("sip.tls_port is 0"), std::string::npos)
+      << off.error().message;
+}
+
+TEST(Config, SipStreamPortsMustDifferAndStayOutOfTheMediaRange) {
+  auto same = load_string(std::string(kMinimal) +
+                              "[sip]\ntcp_port = 5070\ntls_port = 5070\n"
+                              "tls_certificate = \"/c.pem\"\ntls_private_key = \"/k.pem\"\n",
+                          "t.toml");
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.error().message.find("must differ from sip.tcp_port"), std::string::npos)
+      << same.error().message;
+  auto media = load_string(std::string(kMinimal) + "[sip]\ntcp_port = 20002\n", "t.toml");
+  ASSERT_FALSE(media.ok());
+  EXPECT_NE(media.error().message.find("sip.tcp_port 20002 lies in the media port range"),
+            std::string::npos)
+      << media.error().message;
+  auto range = load_string(std::string(kMinimal) + "[sip]\nmax_connections = 0\n", "t.toml");
+  ASSERT_FALSE(range.ok());
+  EXPECT_NE(range.error().message.find("'sip.max_connections'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace trunkline::config

@@ -292,5 +292,62 @@ TEST_F(Layer, Rfc2543RequestsAreMatchedWithoutABranch) {
   EXPECT_EQ(layer.counters().requests_absorbed, 1u);
 }
 
+// Over TCP and TLS (§17): the transport delivers or fails, so nothing is
+// retransmitted, and the timers that only absorb retransmissions are zero.
+Peer stream_peer() {
+  Peer p = kPeer;
+  p.transport = TransportKind::kTcp;
+  p.connection = 7;
+  return p;
+}
+
+TEST_F(Layer, ReliableInviteClientSetsNoTimerAButKeepsTimerB) {
+  auto id = layer.request(our_request("INVITE", "z9hG4bKrel1"), stream_peer(), 0);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(sent(), 1u);
+  EXPECT_EQ(transport.sent.at(0).to.connection, 7u) << "it goes where the peer names";
+  layer.advance(31999);
+  EXPECT_EQ(sent(), 1u) << "no timer A on a stream";
+  layer.advance(32000);  // B = 64*T1
+  EXPECT_EQ(tu.client_timeouts, std::vector<TxId>{*id});
+}
+
+TEST_F(Layer, ReliableNonInviteClientEndsAtOnceOnItsFinal) {
+  auto id = layer.request(our_request("OPTIONS", "z9hG4bKrel2"), stream_peer(), 0);
+  ASSERT_TRUE(id.ok());
+  layer.advance(10000);
+  EXPECT_EQ(sent(), 1u) << "no timer E on a stream";
+  Message m;
+  const std::string r = response(200, "z9hG4bKrel2", "OPTIONS");
+  ASSERT_TRUE(parse_message(r, &m).ok());
+  layer.receive(m, stream_peer(), 10000);
+  layer.advance(10000);  // K = 0
+  EXPECT_EQ(layer.state_name(*id), "");
+}
+
+TEST_F(Layer, ReliableServerSendsNoTimerGAndEndsOnTimerJAtOnce) {
+  Message m;
+  const std::string inv = request("INVITE", "z9hG4bKrel3");
+  ASSERT_TRUE(parse_message(inv, &m).ok());
+  layer.receive(m, stream_peer(), 0);
+  const TxId tx = tu.requests.at(0);
+  ASSERT_TRUE(layer.respond(tx, response(486, "z9hG4bKrel3", "INVITE"), 486, 100).ok());
+  layer.advance(5000);
+  EXPECT_EQ(sent(), 2u) << "100 and 486, no timer G on a stream";
+  const std::string ack = request("ACK", "z9hG4bKrel3", 1, "ACK");
+  ASSERT_TRUE(parse_message(ack, &m).ok());
+  layer.receive(m, stream_peer(), 5000);
+  layer.advance(5000);  // I = 0
+  EXPECT_EQ(layer.state_name(tx), "");
+
+  const std::string opt = request("OPTIONS", "z9hG4bKrel4", 2);
+  ASSERT_TRUE(parse_message(opt, &m).ok());
+  layer.receive(m, stream_peer(), 6000);
+  const TxId tx2 = tu.requests.at(1);
+  ASSERT_TRUE(layer.respond(tx2, response(200, "z9hG4bKrel4", "OPTIONS", 2), 200, 6000).ok());
+  layer.advance(6000);  // J = 0
+  EXPECT_EQ(layer.state_name(tx2), "");
+}
+
 }  // namespace
 }  // namespace trunkline::sip
