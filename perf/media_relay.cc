@@ -308,7 +308,8 @@ void BM_MediaRelayPath(benchmark::State& state) {
       net::PacketBuf buf{frames[k].b, kFrameLen, sizeof frames[k].b};
       if (net::process_rx(p, buf) != net::Verdict::kMedia) std::abort();
       media::RelayOut out;
-      if (media::relay(ctx->media, buf, 34, false, now_us, &out) != net::Verdict::kForward)
+      if (media::relay(ctx->media, buf, 34, false, now_us, &out, &peek[k % 32]) !=
+          net::Verdict::kForward)
         std::abort();
       const net::Interface& egress = out.port == topo.x_port ? topo.x : topo.y;
       if (media::write_ethernet(ctx->media.next_hops, ctx->neighbours, egress, out, buf,

@@ -208,7 +208,7 @@ void full_udp_checksum(const std::uint8_t* ip, rte_udp_hdr* udp, bool ipv6, std:
 }  // namespace
 
 net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool ipv6,
-                   std::uint64_t now_us, RelayOut* out) {
+                   std::uint64_t now_us, RelayOut* out, const FlowPeek* peek) {
   net::Counters& c = *m.counters;
   out->glean = false;
   std::uint8_t* ip = pkt.data + net::kEthHdr;
@@ -225,7 +225,10 @@ net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool 
   }
 
   // 1. The leg it arrived on.
-  Leg* rx = m.flows.find(dst, static_cast<std::uint16_t>(dport & ~1u));
+  const auto rtp_port = static_cast<std::uint16_t>(dport & ~1u);
+  Leg* rx = peek != nullptr && peek->rtp_port == rtp_port
+                ? m.flows.find(peek->hash, dst, rtp_port)  // the same bytes, hashed by peek_flow
+                : m.flows.find(dst, rtp_port);
   if (rx == nullptr) return drop(c.media_no_flow);
   std::uint8_t* payload = pkt.data + l4 + sizeof(rte_udp_hdr);
   auto len = static_cast<std::uint16_t>(pkt.len - l4 - sizeof(rte_udp_hdr));
@@ -329,13 +332,7 @@ void peek_flow(const MediaContext& m, const std::uint8_t* frame, std::uint16_t l
 
 void prefetch_legs(MediaContext& m, const FlowPeek& p) {
   if (p.rtp_port == 0) return;
-  net::IpKey key;
-  if (p.v6) {
-    std::memcpy(key.b.data(), p.dst, 16);
-  } else {
-    key_of_v4(p.dst, &key);
-  }
-  Leg* l = m.flows.find(p.hash, key, p.rtp_port);
+  Leg* l = m.flows.candidate(p.hash);
   if (l == nullptr) return;
   __builtin_prefetch(l, 1);
   __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(l) + 64, 1);
