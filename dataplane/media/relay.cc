@@ -4,6 +4,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include <bit>
 #include <cstring>
 
 #include "dataplane/media/dtmf.h"
@@ -24,11 +25,16 @@ net::Verdict drop(std::atomic<std::uint64_t>& reason) {
   return net::Verdict::kDrop;
 }
 
-// IPv4 addresses as IpKeys without a call: ::ffff:a.b.c.d.
+// IPv4 addresses as IpKeys without a call: ::ffff:a.b.c.d, stored as two
+// 8-byte words so that the 8-byte loads of flow_hash() and same_ip() right
+// after are forwarded from the stores (byte-wise stores would stall them).
 void key_of_v4(const std::uint8_t* a, net::IpKey* k) {
-  std::memset(k->b.data(), 0, 10);
-  k->b[10] = k->b[11] = 0xff;
-  std::memcpy(k->b.data() + 12, a, 4);
+  static_assert(std::endian::native == std::endian::little);
+  std::uint32_t v;
+  std::memcpy(&v, a, 4);
+  const std::uint64_t lo = 0, hi = 0xffff0000u | std::uint64_t{v} << 32;
+  std::memcpy(k->b.data(), &lo, 8);
+  std::memcpy(k->b.data() + 8, &hi, 8);
 }
 
 bool same(const Endpoint& e, const net::IpKey& ip, std::uint16_t port) {
