@@ -154,34 +154,63 @@ void account_rtp(MediaContext& m, Leg& l, const std::uint8_t* rtp, std::uint16_t
   send_report(m, l.owner_shard, r);
 }
 
+// Step 5 for IPv4. Every sum is taken from the values in registers, not by
+// reading back the header just written: an 8-byte load over several smaller
+// stores cannot be forwarded and waits for them to reach the cache.
+void rewrite_v4(std::uint8_t* ip, rte_udp_hdr* udp, const Leg& tx, const Endpoint& dest,
+                std::uint16_t sport, std::uint16_t dport) {
+  std::uint32_t old_src, old_dst, old_ports, new_src, new_dst;
+  std::memcpy(&old_src, ip + 12, 4);
+  std::memcpy(&old_dst, ip + 16, 4);
+  std::memcpy(&old_ports, &udp->src_port, 4);
+  std::memcpy(&new_src, tx.local.ip.b.data() + 12, 4);
+  std::memcpy(&new_dst, dest.ip.b.data() + 12, 4);
+  const std::uint16_t ports[2] = {htons(sport), htons(dport)};
+  std::uint32_t new_ports;
+  std::memcpy(&new_ports, ports, 4);
+  // The IPv4 header checksum over the new header: its unchanged first 8
+  // bytes, TTL and protocol, the addresses, and any options.
+  std::uint64_t head;
+  std::memcpy(&head, ip, 8);
+  const unsigned hlen = (ip[0] & 0x0f) * 4u;
+  const std::uint8_t ttl_proto[2] = {kTtl, ip[9]};
+  std::uint16_t tp;
+  std::memcpy(&tp, ttl_proto, 2);
+  std::uint64_t hsum = (head & 0xffffffffu) + (head >> 32) + tp + new_src + new_dst;
+  if (hlen > 20) hsum = sum_bytes(ip + 20, hlen - 20, hsum);
+  const auto hcsum = static_cast<std::uint16_t>(~fold(hsum));
+  ip[8] = kTtl;
+  std::memcpy(ip + 10, &hcsum, 2);
+  std::memcpy(ip + 12, &new_src, 4);
+  std::memcpy(ip + 16, &new_dst, 4);
+  std::memcpy(&udp->src_port, &new_ports, 4);
+  if (udp->dgram_cksum == 0) return;  // the sender sent none
+  // RFC 1624 eqn. 3 over the addresses and ports.
+  std::uint64_t sum = static_cast<std::uint16_t>(~udp->dgram_cksum);
+  sum += static_cast<std::uint16_t>(
+      ~fold(std::uint64_t{old_src} + std::uint64_t{old_dst} + old_ports));
+  sum += std::uint64_t{new_src} + std::uint64_t{new_dst} + new_ports;
+  const auto csum = static_cast<std::uint16_t>(~fold(sum));
+  udp->dgram_cksum = csum == 0 ? 0xffff : csum;  // 0 means "none" in UDP
+}
+
 // Step 5: addresses, ports, TTL / hop limit, checksums.
 void rewrite(std::uint8_t* ip, rte_udp_hdr* udp, bool ipv6, const Leg& tx, const Endpoint& dest,
              std::uint16_t sport, std::uint16_t dport) {
+  if (!ipv6) return rewrite_v4(ip, udp, tx, dest, sport, dport);
   // The bytes the UDP checksum covers that change: addresses, then ports.
   std::uint8_t before[36], after[36];
-  const std::size_t alen = ipv6 ? 32 : 8;
-  std::uint8_t* addrs = ip + (ipv6 ? 8 : 12);  // source then destination, adjacent
-  std::memcpy(before, addrs, alen);
-  std::memcpy(before + alen, &udp->src_port, 4);
-  if (ipv6) {
-    std::memcpy(addrs, tx.local.ip.b.data(), 16);
-    std::memcpy(addrs + 16, dest.ip.b.data(), 16);
-    ip[7] = kTtl;  // hop limit
-  } else {
-    std::memcpy(addrs, tx.local.ip.b.data() + 12, 4);
-    std::memcpy(addrs + 4, dest.ip.b.data() + 12, 4);
-    auto* h = reinterpret_cast<rte_ipv4_hdr*>(ip);
-    h->time_to_live = kTtl;
-    h->hdr_checksum = 0;
-    h->hdr_checksum =
-        static_cast<std::uint16_t>(~fold(sum_bytes(ip, (h->version_ihl & 0x0f) * 4u)));
-  }
+  std::uint8_t* addrs = ip + 8;  // source then destination, adjacent
+  std::memcpy(before, addrs, 32);
+  std::memcpy(before + 32, &udp->src_port, 4);
+  std::memcpy(addrs, tx.local.ip.b.data(), 16);
+  std::memcpy(addrs + 16, dest.ip.b.data(), 16);
+  ip[7] = kTtl;  // hop limit
   udp->src_port = htons(sport);
   udp->dst_port = htons(dport);
-  if (!ipv6 && udp->dgram_cksum == 0) return;  // IPv4 sender sent none
-  std::memcpy(after, addrs, alen);
-  std::memcpy(after + alen, &udp->src_port, 4);
-  const std::uint16_t sum = checksum_update(udp->dgram_cksum, before, after, alen + 4);
+  std::memcpy(after, addrs, 32);
+  std::memcpy(after + 32, &udp->src_port, 4);
+  const std::uint16_t sum = checksum_update(udp->dgram_cksum, before, after, 36);
   udp->dgram_cksum = sum == 0 ? 0xffff : sum;  // 0 means "none" in UDP
 }
 
