@@ -15,10 +15,15 @@
 //   BM_MediaRelayPath: the same per-packet code (the burst's prefetch stages,
 //     process_rx, relay, write_ethernet) on frames in plain memory, without
 //     the rings and mbufs.
-// Reported: relayed packets per second (items_per_second), TSC cycles per
-// packet, and the flow table's bytes per session on this lcore.
+// Reported: relayed packets per second (items_per_second, over the CPU time
+// the thread got), TSC cycles per packet over that CPU time
+// (cycles_per_packet) and over wall time (wall_cycles_per_packet), the flow
+// table's bytes per session on this lcore (bytes_per_session), and all that
+// an lcore preallocates per call (bytes_per_call: the flow table plus the
+// per-leg SRTP and playout slots). `dropped` must stay 0.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
@@ -153,13 +158,25 @@ net::NeighbourParams long_lived() {
   return np;
 }
 
-void setup_media(dataplane::LcoreContext& ctx, const Topology& topo, std::uint64_t now_ms) {
-  ctx.media.flows = media::FlowTable(static_cast<std::uint32_t>(topo.order.size()));
+// Heap bytes in use (glibc), to weigh what the per-leg side tables take.
+std::size_t heap_in_use() { return mallinfo2().uordblks; }
+
+// Sized as the appliance sizes a worker lcore (Dataplane::setup_media): the
+// flow table, and the per-leg SRTP and playout slots beside it. Returns the
+// heap bytes the side tables took (the flow table is one mapping, bytes()).
+std::size_t setup_media(dataplane::LcoreContext& ctx, const Topology& topo, std::uint64_t now_ms) {
+  const auto sessions = static_cast<std::uint32_t>(topo.order.size());
+  ctx.media.flows = media::FlowTable(sessions);
+  const std::size_t heap0 = heap_in_use();
+  ctx.media.srtp = media::SrtpTable(2 * sessions);
+  ctx.media.playout = media::Playout(2 * sessions);
+  const std::size_t side = heap_in_use() - heap0;
   ctx.media.counters = &ctx.counters;
   ctx.media.port_min = 1024;
   ctx.media.port_max = 65535;
   topo.install(ctx.media.flows);
   topo.learn(ctx.neighbours, now_ms);
+  return side;
 }
 
 double thread_cpu_s() {
@@ -172,12 +189,19 @@ double thread_cpu_s() {
 // CPU time this thread got (like items_per_second, which Google Benchmark
 // takes over CPU time); wall_cycles_per_packet the TSC cycles elapsed.
 void report(benchmark::State& state, const dataplane::LcoreContext& ctx, std::uint64_t relayed,
-            std::uint64_t wall_cycles, double cpu_s) {
+            std::uint64_t wall_cycles, double cpu_s, std::size_t side_bytes) {
   state.SetItemsProcessed(static_cast<std::int64_t>(relayed));
   const double n = relayed ? static_cast<double>(relayed) : 1.0;
   state.counters["cycles_per_packet"] = cpu_s * static_cast<double>(rte_get_tsc_hz()) / n;
   state.counters["wall_cycles_per_packet"] = static_cast<double>(wall_cycles) / n;
+  // The flow table alone, and everything preallocated per call (session):
+  // the flow table plus its SRTP and playout slots. A call whose legs use
+  // SRTP also holds libsrtp's contexts, allocated when it is set up (not
+  // counted here; see docs/architecture.md).
   state.counters["bytes_per_session"] = ctx.media.flows.bytes_per_session();
+  const double sessions = ctx.media.flows.max_sessions();
+  state.counters["bytes_per_call"] =
+      (static_cast<double>(ctx.media.flows.bytes()) + static_cast<double>(side_bytes)) / sessions;
   const net::Counters& c = ctx.counters;
   state.counters["dropped"] = static_cast<double>(
       c.media_no_flow.load() + c.media_spoofed.load() + c.media_not_rtp.load() +
@@ -243,7 +267,8 @@ void BM_MediaRelayLoop(benchmark::State& state) {
       dataplane::PortQueue{topo.x_port, dataplane::kNoPort, 0, &topo.x, &no4, &no6});
   ctx->ports.push_back(
       dataplane::PortQueue{topo.y_port, dataplane::kNoPort, 0, &topo.y, &no4, &no6});
-  setup_media(*ctx, topo, rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
+  const std::size_t side =
+      setup_media(*ctx, topo, rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
 
   std::vector<rte_mbuf*> seed(in_flight);
   if (rte_pktmbuf_alloc_bulk(g_pool, seed.data(), in_flight) != 0) std::abort();
@@ -265,7 +290,8 @@ void BM_MediaRelayLoop(benchmark::State& state) {
   const std::uint64_t t0 = rte_rdtsc();
   for (auto _ : state) benchmark::DoNotOptimize(dataplane::poll_once(*ctx));
   const std::uint64_t cycles = rte_rdtsc() - t0;
-  report(state, *ctx, ctx->counters.media_relayed.load() - before, cycles, thread_cpu_s() - cpu0);
+  report(state, *ctx, ctx->counters.media_relayed.load() - before, cycles, thread_cpu_s() - cpu0,
+         side);
   close_ports(ports, rings);
 }
 BENCHMARK(BM_MediaRelayLoop)
@@ -280,7 +306,7 @@ void BM_MediaRelayPath(benchmark::State& state) {
   const auto in_flight = static_cast<unsigned>(state.range(1));
   Topology topo(sessions);
   auto ctx = std::make_unique<dataplane::LcoreContext>(0, long_lived());
-  setup_media(*ctx, topo, 0);
+  const std::size_t side = setup_media(*ctx, topo, 0);
   struct alignas(64) Buf {
     std::uint8_t b[256];
   };
@@ -308,7 +334,8 @@ void BM_MediaRelayPath(benchmark::State& state) {
       net::PacketBuf buf{frames[k].b, kFrameLen, sizeof frames[k].b};
       if (net::process_rx(p, buf) != net::Verdict::kMedia) std::abort();
       media::RelayOut out;
-      if (media::relay(ctx->media, buf, 34, false, now_us, &out) != net::Verdict::kForward)
+      if (media::relay(ctx->media, buf, 34, false, now_us, &out, &peek[k % 32]) !=
+          net::Verdict::kForward)
         std::abort();
       const net::Interface& egress = out.port == topo.x_port ? topo.x : topo.y;
       if (media::write_ethernet(ctx->media.next_hops, ctx->neighbours, egress, out, buf,
@@ -323,7 +350,8 @@ void BM_MediaRelayPath(benchmark::State& state) {
   const std::uint64_t t0 = rte_rdtsc();
   for (auto _ : state) pass();
   const std::uint64_t cycles = rte_rdtsc() - t0;
-  report(state, *ctx, ctx->counters.media_relayed.load() - before, cycles, thread_cpu_s() - cpu0);
+  report(state, *ctx, ctx->counters.media_relayed.load() - before, cycles, thread_cpu_s() - cpu0,
+         side);
 }
 BENCHMARK(BM_MediaRelayPath)
     ->ArgNames({"sessions", "in_flight"})

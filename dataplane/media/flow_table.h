@@ -123,6 +123,19 @@ class FlowTable {
       }
     }
   }
+  // A burst's second pass: the leg the index names for `hash` by its tag
+  // alone, or null. The key is not checked, so no leg line is read: the
+  // result is only good for a prefetch (find() checks it).
+  Leg* candidate(std::uint64_t hash) const {
+    if (index_ == nullptr) return nullptr;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    for (std::uint32_t i = static_cast<std::uint32_t>(hash) & index_mask_;;
+         i = (i + 1) & index_mask_) {
+      const Slot s = index_[i];
+      if (s.leg == kNoLeg) return nullptr;
+      if (s.tag == tag) return &legs_[s.leg];
+    }
+  }
   // Brings the index line of `hash` towards the cache (a burst's first pass).
   void prefetch(std::uint64_t hash) const {
     if (index_ != nullptr)

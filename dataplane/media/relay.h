@@ -50,14 +50,18 @@ struct RelayOut {
 // pkt.len trimmed to the datagram), IPv6 when `ipv6`. The relay checks the
 // UDP checksum itself (drop_bad_l4_checksum), once it knows the flow. `now_us` is the
 // arrival time (any monotonic origin), used for the jitter.
+struct FlowPeek;
 net::Verdict relay(MediaContext& m, net::PacketBuf& pkt, std::uint16_t l4, bool ipv6,
-                   std::uint64_t now_us, RelayOut* out);
+                   std::uint64_t now_us, RelayOut* out, const FlowPeek* peek = nullptr);
 
 // Burst stages before relay(), so that the flow-table cache misses of a
 // whole burst overlap instead of following one another: peek_flow() on every
 // frame (hash, prefetch of the index line), then prefetch_legs() on every
 // frame (lookup, prefetch of both legs' lines), then the packet path. Both
 // are hints: a frame they misjudge is still handled right by relay().
+// prefetch_legs() reads the index only (the key is checked by relay()), so
+// it never waits for a leg's line; relay() given the frame's peek reuses its
+// hash.
 struct FlowPeek {  // trivial on purpose: a burst's array of them is not zeroed
   std::uint64_t hash;
   const std::uint8_t* dst;  // the destination address in the frame
