@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -296,6 +297,23 @@ stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
                     {},
                     static_cast<std::uint64_t>(st.schema_version())});
   s.rows.push_back({"ports", "ports the dataplane serves", {}, dp.ports().size()});
+  // Each port's device counters: drops before any lcore saw the frame.
+  for (const dataplane::Port& p : dp.ports()) {
+    const dataplane::PortStats ps = dataplane::read_port_stats(p);
+    std::string n = "port_" + p.name + "_";
+    for (char& ch : n)  // a counter name: [a-z0-9_] only
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    s.rows.push_back({n + "rx_packets", "frames the device received", {}, ps.rx_packets});
+    s.rows.push_back({n + "rx_missed",
+                      "frames the device dropped: RX ring full (lcore behind)",
+                      {},
+                      ps.rx_missed});
+    s.rows.push_back({n + "rx_errors", "frames the device received in error", {}, ps.rx_errors});
+    s.rows.push_back(
+        {n + "rx_no_mbuf", "frames the device dropped: packet pool empty", {}, ps.rx_no_mbuf});
+    s.rows.push_back({n + "tx_packets", "frames the device sent", {}, ps.tx_packets});
+    s.rows.push_back({n + "tx_errors", "frames the device failed to send", {}, ps.tx_errors});
+  }
   return s;
 }
 

@@ -111,4 +111,17 @@ void close_port(const Port& p) {
   }
 }
 
+PortStats read_port_stats(const Port& p) {
+  PortStats out;
+  rte_eth_stats st{};
+  if (p.id == kNoPort || rte_eth_stats_get(p.id, &st) != 0) return out;
+  out.rx_packets = st.ipackets;
+  out.rx_missed = st.imissed;
+  out.rx_errors = st.ierrors;
+  out.rx_no_mbuf = st.rx_nombuf;
+  out.tx_packets = st.opackets;
+  out.tx_errors = st.oerrors;
+  return out;
+}
+
 }  // namespace trunkline::dataplane

@@ -31,4 +31,16 @@ Result<Port> open_port(const config::PortConfig& pc, std::size_t index, rte_memp
 
 void close_port(const Port& p);
 
+// The device's own counters (rte_eth_stats_get): what it dropped before any
+// lcore saw a frame (RX ring full, no mbuf, errors). Any thread.
+struct PortStats {
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_missed = 0;  // the RX ring (or af_packet's) was full
+  std::uint64_t rx_errors = 0;
+  std::uint64_t rx_no_mbuf = 0;  // the packet pool was empty
+  std::uint64_t tx_packets = 0;
+  std::uint64_t tx_errors = 0;
+};
+PortStats read_port_stats(const Port& p);
+
 }  // namespace trunkline::dataplane

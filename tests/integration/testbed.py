@@ -29,7 +29,7 @@ class Testbed:
 
     def __init__(self, build_dir, name=None, neighbour=None, workers=(1,), capture=False,
                  sip=None, extra_peer4=(), provision=None, media=None, extra_config="",
-                 recorder=None, nas=False):
+                 recorder=None, nas=False, device_args="", dataplane=None):
         self.build_dir = os.path.abspath(build_dir)
         self.binary = os.path.join(self.build_dir, "trunkline")
         tag = name or "tl%d" % (os.getpid() % 100000)
@@ -39,6 +39,10 @@ class Testbed:
         self.peer_if = "tl-peer0"
         self.exc_if = "tl-exc0"
         self.tag = tag
+        # Extra net_af_packet arguments (",framecnt=4096") and [dataplane] keys.
+        self.device_args = device_args
+        self.dataplane = {"idle_polls_before_sleep": 64, "idle_sleep_us": 200}
+        self.dataplane.update(dataplane or {})
         self.neighbour = neighbour or {}
         self.sip = {"port": 5060, "shards": 1, "test_responder": True}
         self.sip.update(sip or {})
@@ -120,8 +124,8 @@ main = 0
 workers = {json.dumps(self.workers)}
 
 [dataplane]
-idle_polls_before_sleep = 64
-idle_sleep_us = 200
+idle_polls_before_sleep = {self.dataplane["idle_polls_before_sleep"]}
+idle_sleep_us = {self.dataplane["idle_sleep_us"]}
 mbufs = 4095
 
 [neighbour]
@@ -131,7 +135,7 @@ max_probes = {n.get("max_probes", 3)}
 
 [[ports]]
 name = "trunk0"
-device = "net_af_packet0,iface={self.app_if}"
+device = "net_af_packet0,iface={self.app_if}{self.device_args}"
 mac = "{self.APP_MAC}"
 ipv4 = ["{self.APP4}/24"]
 ipv6 = ["{self.APP6}/64"]
