@@ -11,17 +11,7 @@ namespace trunkline::sip {
 
 namespace asio = boost::asio;
 
-StreamConnection::StreamConnection(StreamOwner& owner, std::uint64_t id, Tcp::socket s, Peer peer,
-                                   const Settings& settings)
-    : owner_(owner),
-      id_(id),
-      stream_(std::move(s)),
-      peer_(peer),
-      settings_(settings),
-      timer_(socket().get_executor()),
-      framer_(settings.limits) {}
-
-StreamConnection::StreamConnection(StreamOwner& owner, std::uint64_t id, TlsStream s, Peer peer,
+StreamConnection::StreamConnection(StreamOwner& owner, std::uint64_t id, Stream s, Peer peer,
                                    const Settings& settings)
     : owner_(owner),
       id_(id),

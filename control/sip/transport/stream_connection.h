@@ -45,10 +45,10 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
     std::size_t max_backlog_bytes = 1 << 20;  // unwritten bytes before the peer counts as stuck
   };
 
+  using Stream = std::variant<Tcp::socket, TlsStream>;
+
   // An accepted socket (TCP), or one wrapped in TLS.
-  StreamConnection(StreamOwner& owner, std::uint64_t id, Tcp::socket s, Peer peer,
-                   const Settings& settings);
-  StreamConnection(StreamOwner& owner, std::uint64_t id, TlsStream s, Peer peer,
+  StreamConnection(StreamOwner& owner, std::uint64_t id, Stream s, Peer peer,
                    const Settings& settings);
 
   // Accepted: handshake (TLS), then read.
@@ -82,7 +82,7 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
 
   StreamOwner& owner_;
   std::uint64_t id_;
-  std::variant<Tcp::socket, TlsStream> stream_;
+  Stream stream_;
   Peer peer_;
   Settings settings_;
   boost::asio::steady_timer timer_;

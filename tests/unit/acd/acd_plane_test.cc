@@ -237,37 +237,21 @@ sip_domain = "acme.example"
 }
 
 // acme with a new agent (dave) and bob's skill changed; globex as before.
-constexpr const char* kChanged = R"([[tenants]]
-name = "acme"
-sip_domain = "acme.example"
-  [[tenants.acd.skill]]
-  name = "sales"
-  [[tenants.acd.queue]]
-  name = "sales"
-  strategy = "longest_idle"
-  greeting = 1
-  music = 2
-  ring_timeout_s = 15
-  [[tenants.agents]]
-  name = "alice"
-  password = "s3cret-pass"
-  skills = { sales = 5 }
-  queues = ["sales"]
-  [[tenants.agents]]
-  name = "bob"
-  password = "s3cret-pass"
-  skills = { sales = 4 }
-  queues = ["sales"]
-  [[tenants.agents]]
+std::string changed_acme() {
+  std::string acme(kFile, std::string_view(kFile).find("[[tenants]]\nname = \"globex\""));
+  acme.replace(acme.find("skills = { sales = 2 }"), 22, "skills = { sales = 4 }");
+  return acme + R"(  [[tenants.agents]]
   name = "dave"
   password = "s3cret-pass"
   skills = { sales = 3 }
   queues = ["sales"]
 )";
+}
+const std::string kChanged = changed_acme();
 
 class AcdReloadTest : public AcdPlaneTest {
  protected:
-  std::shared_ptr<const tenant::Directory> provision(const char* text) {
+  std::shared_ptr<const tenant::Directory> provision(const std::string& text) {
     auto plan = tenant::read_plan(text, "p2.toml");
     EXPECT_TRUE(plan.ok()) << plan.error().message;
     EXPECT_TRUE(tenant::apply_plan(*store_, *plan).ok());
