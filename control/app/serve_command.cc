@@ -3,6 +3,7 @@
 // applies what can change at run time (log level, directory, [edge] policy).
 #include "control/app/serve_command.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -297,6 +298,14 @@ stats::Snapshot snapshot(const dataplane::Dataplane& dp, store::Store& st,
                     {},
                     static_cast<std::uint64_t>(st.schema_version())});
   s.rows.push_back({"ports", "ports the dataplane serves", {}, dp.ports().size()});
+  // The control plane's heap (calls, dialogs, transactions, SRTP contexts):
+  // grown per concurrent call, it is the memory a call costs outside the
+  // lcores' preallocated tables.
+  const struct mallinfo2 heap = ::mallinfo2();
+  s.rows.push_back({"heap_in_use_bytes",
+                    "bytes allocated from the heap now (gauge)",
+                    {},
+                    static_cast<std::uint64_t>(heap.uordblks + heap.hblkhd)});
   // Each port's device counters: drops before any lcore saw the frame.
   for (const dataplane::Port& p : dp.ports()) {
     const dataplane::PortStats ps = dataplane::read_port_stats(p);

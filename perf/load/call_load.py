@@ -276,10 +276,14 @@ def main():
             conc, sipp_cpu, sock_drops = 0, {}, {}
             rss0 = rss_bytes(tb.daemon.pid)
             rss_at_peak = rss0
+            heap0 = before.get("heap_in_use_bytes", 0)
+            heap_at_peak = heap0
             while carrier.poll() is None and time.time() - t0 < 400:
-                active = tb.stats()["calls_calls_active"]
+                now = tb.stats()
+                active = now["calls_calls_active"]
                 if active > conc:
                     conc, rss_at_peak = active, rss_bytes(tb.daemon.pid)
+                    heap_at_peak = now.get("heap_in_use_bytes", 0)
                 for port, d in peer_socket_drops(tb).items():
                     sock_drops[port] = max(sock_drops.get(port, 0), d)
                 for p in (carrier, agent):
@@ -357,6 +361,9 @@ def main():
                 # calls, dialogs, transactions; the flow table is preallocated and
                 # counted apart: media_flow_table in the log, ~310 B per session).
                 "rss_growth_per_call_bytes": round(max(0, rss_at_peak - rss0) / conc) if conc else None,
+                # The heap's growth per concurrent call (mallinfo2, exact): control's calls,
+                # dialogs, transactions; add the flow table's bytes_per_call per lcore.
+                "heap_per_call_bytes": round(max(0, heap_at_peak - heap0) / conc) if conc else None,
                 "sipp_retransmissions": retransmissions(out),
                 "sipp_failure_reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])[:5]),
                 "appliance_unanswered": dict(sorted(causes.items(), key=lambda kv: -kv[1])[:5]),
