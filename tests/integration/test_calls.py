@@ -90,6 +90,22 @@ def refused(tb, local, did, code, port):
     return r.returncode, counts(r.stdout + r.stderr), r.stdout + r.stderr
 
 
+def echo_call(tb, carrier, port, xml, remote, media_port, phone_media_port):
+    """One call from sipp as the carrier (`xml`, from `carrier`:`port` to
+    `remote`) to alice's sipp phone echoing RTP; both must succeed."""
+    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True,
+                                                     "-mp": phone_media_port, "-m": 1}),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.5)
+    call = tb.peer_popen(sipp_cmd(tb, carrier, port, {"-sf": xml, "-s": DID, "-mp": media_port,
+                                                      "-m": 1, remote: True}),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    c_out = call.communicate(timeout=90)[0]
+    a_out = agent.communicate(timeout=90)[0]
+    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
+    assert counts(a_out) == (1, 0), a_out[-3000:]
+
+
 def test_call_from_carrier_to_agent_relays_media_both_ways(calls):
     tb = calls
     before = tb.stats()
@@ -196,18 +212,8 @@ def test_rtcp_is_relayed_on_the_odd_port(calls):
 def test_late_offer_call_gets_our_offer_in_the_200_and_media_flows(calls):
     tb = calls
     before = tb.stats()
-    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True, "-mp": 6140,
-                                                     "-m": 1}),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(0.5)
-    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER, 5066,
-                                     {"-sf": os.path.join(SIPP, "carrier_late_offer.xml"),
-                                      "-s": DID, "-mp": 6040, "-m": 1, tb.APP4 + ":5060": True}),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    c_out = carrier.communicate(timeout=90)[0]
-    a_out = agent.communicate(timeout=90)[0]
-    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
-    assert counts(a_out) == (1, 0), a_out[-3000:]
+    echo_call(tb, CARRIER, 5066, os.path.join(SIPP, "carrier_late_offer.xml"), tb.APP4 + ":5060",
+              6040, 6140)
     time.sleep(1)
     after = tb.stats()
     assert after["calls_late_offers"] - before["calls_late_offers"] == 1
@@ -228,10 +234,6 @@ def test_ipv6_carrier_reaches_an_ipv4_phone_and_media_is_reframed_both_ways(call
     alice) and the relay re-frames every packet between them."""
     tb = calls
     before = tb.stats()
-    agent = tb.peer_popen(sipp_cmd(tb, ALICE, 5070, {"-sn": "uas", "-rtp_echo": True, "-mp": 6160,
-                                                     "-m": 1}),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(0.5)
     # sipp writes its IPv6 [local_ip] / [media_ip] in brackets, which RFC 4566
     # does not allow in SDP (the appliance answers 488): the literal address.
     xml = open(os.path.join(SIPP, "carrier_call.xml")).read()
@@ -240,14 +242,7 @@ def test_ipv6_carrier_reaches_an_ipv4_phone_and_media_is_reframed_both_ways(call
     path = os.path.join(tb.dir, "carrier_call_v6.xml")
     with open(path, "w") as f:
         f.write(xml)
-    carrier = tb.peer_popen(sipp_cmd(tb, CARRIER6, 5068,
-                                     {"-sf": path, "-s": DID,
-                                      "-mp": 6060, "-m": 1, "[%s]:5060" % tb.APP6: True}),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    c_out = carrier.communicate(timeout=90)[0]
-    a_out = agent.communicate(timeout=90)[0]
-    assert counts(c_out) == (1, 0), c_out[-3000:] + tb.log()[-3000:]
-    assert counts(a_out) == (1, 0), a_out[-3000:]
+    echo_call(tb, CARRIER6, 5068, path, "[%s]:5060" % tb.APP6, 6060, 6160)
     time.sleep(1)
     after = tb.stats()
 
