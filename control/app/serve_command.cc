@@ -493,9 +493,15 @@ int run_serve(int argc, char** argv) {
         } else if (Status a = (*acd)->reload(*calls.directory.get()); !a) {
           TL_LOG(kWarn, "acd_reload_refused", "reason=\"%s\"", a.error().message.c_str());
         }
+        // Certificates are rotated in place; turning TLS on or off needs a restart.
+        if (*streams && c.sip.tls_enabled() && fresh->sip.tls_enabled())
+          if (Status t = (*streams)->reload_tls(fresh->sip.tls_certificate,
+                                                fresh->sip.tls_private_key, fresh->sip.tls_ca_file);
+              !t)
+            TL_LOG(kWarn, "sip_tls_reload_refused", "reason=\"%s\"", t.error().message.c_str());
         TL_LOG(kInfo, "reloaded",
-               "applied=log.level,directory,edge,acd restart_needed_for=ports,lcores,eal,paths,"
-               "edge.sources_per_lcore");
+               "applied=log.level,directory,edge,acd,sip.tls_certificate restart_needed_for=ports,"
+               "lcores,eal,paths,edge.sources_per_lcore,sip.tls_port");
       }
       wait_hup();
     });

@@ -196,7 +196,9 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   const std::string did = dialled_number(invite);
   InboundRoute route = routing_.route(from, did);
   if (route.refuse_code != 0) {
-    (route.refuse_code == 403 ? counters_.refused_trunk : counters_.refused_number)++;
+    (route.refused_transport    ? counters_.refused_transport
+     : route.refuse_code == 403 ? counters_.refused_trunk
+                                : counters_.refused_number)++;
     TL_LOG(kInfo, "call_refused", "code=%d reason=\"%s\" source=%s did=%s", route.refuse_code,
            route.refuse_reason.c_str(), from.to_string().c_str(), did.c_str());
     respond(tx, invite, route.refuse_code, route.refuse_reason, new_tag());

@@ -58,6 +58,7 @@ struct B2buaConfig {
   X(calls_answered,      "calls an agent answered")                            \
   X(calls_active,        "calls up now (gauge)")                               \
   X(refused_trunk,       "INVITEs refused 403: source is no allowed trunk")    \
+  X(refused_transport,   "INVITEs refused 403: a TLS trunk's INVITE not over TLS") \
   X(refused_number,      "INVITEs refused 404: number not provisioned")        \
   X(refused_overload,    "INVITEs refused 503: too many calls or no media port") \
   X(refused_sdp,         "INVITEs refused 488: no usable audio offer")         \

@@ -104,6 +104,15 @@ InboundRoute DirectoryRouting::route(const sip::Peer& source, std::string_view d
     r.refuse_reason = "Forbidden";
     return r;
   }
+  // A trunk provisioned for TLS keeps its signalling encrypted both ways: the
+  // same peer over UDP or TCP is refused, not silently downgraded.
+  if (transport_of(trunk->transport) == sip::TransportKind::kTls &&
+      source.transport != sip::TransportKind::kTls) {
+    r.refuse_code = 403;
+    r.refuse_reason = "TLS Required";
+    r.refused_transport = true;
+    return r;
+  }
   if (d == nullptr) {
     r.refuse_code = 404;
     r.refuse_reason = "Not Found";

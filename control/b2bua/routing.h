@@ -19,6 +19,7 @@ namespace trunkline::b2bua {
 struct InboundRoute {
   int refuse_code = 0;  // 0: route the call; else answer this (403 trunk, 404 number)
   std::string refuse_reason;
+  bool refused_transport = false;  // the 403 is for a TLS trunk's request over UDP or TCP
   std::int64_t tenant = 0;
   std::string tenant_name;  // for logs and people; recordings use `tenant`
   std::string trunk;

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "control/sip/preparse.h"
 #include "control/sip/refusal.h"
+#include "control/sip/transport/response_target.h"
 #include "control/sip/transport/stream_connection.h"
 #include "control/tls/tls_context.h"
 #include "dataplane/sip/overload_reply.h"
@@ -80,6 +81,19 @@ struct ShardQueues {
   Queue down;  // shard → stream thread
 };
 
+using TlsContexts =
+    std::pair<std::unique_ptr<asio::ssl::context>, std::unique_ptr<asio::ssl::context>>;
+
+// The server context (our certificate) and the client one (trunks' anchors).
+Result<TlsContexts> tls_contexts(const std::string& cert, const std::string& key,
+                                 const std::string& ca) {
+  auto server = tls::server_context(cert, key, "sip.tls_certificate", "sip.tls_private_key");
+  if (!server) return server.error();
+  auto client = tls::client_context(ca, "sip.tls_ca_file");
+  if (!client) return client.error();
+  return TlsContexts{std::move(*server), std::move(*client)};
+}
+
 struct Listener {
   Tcp::acceptor acceptor;
   TransportKind kind;
@@ -101,13 +115,11 @@ class StreamTransport::Impl final : public StreamOwner {
 
   Status open() {
     if (options_.tls_port != 0) {
-      auto server = tls::server_context(options_.tls_certificate, options_.tls_private_key,
-                                        "sip.tls_certificate", "sip.tls_private_key");
-      if (!server) return server.error();
-      tls_server_ = std::move(*server);
-      auto client = tls::client_context(options_.tls_ca_file, "sip.tls_ca_file");
-      if (!client) return client.error();
-      tls_client_ = std::move(*client);
+      auto contexts =
+          tls_contexts(options_.tls_certificate, options_.tls_private_key, options_.tls_ca_file);
+      if (!contexts) return contexts.error();
+      tls_server_ = std::move(contexts->first);
+      tls_client_ = std::move(contexts->second);
     }
     for (const net::IpKey& a : options_.addresses) {
       if (options_.tcp_port != 0)
@@ -138,6 +150,26 @@ class StreamTransport::Impl final : public StreamOwner {
       io_.stop();
     });
     thread_.join();
+  }
+
+  Status reload_tls(const std::string& cert, const std::string& key, const std::string& ca) {
+    if (options_.tls_port == 0) return Error{"sip.tls_port is 0: TLS is off, nothing to reload"};
+    auto contexts = tls_contexts(cert, key, ca);
+    if (!contexts) return contexts.error();
+    auto fresh = std::make_shared<TlsContexts>(std::move(*contexts));
+    asio::post(io_, [this, fresh] {
+      // A connection's SSL object keeps its SSL_CTX referenced, but Asio's
+      // context may own callbacks it uses: the old ones are kept, not freed
+      // (one pair per reload).
+      retired_.push_back(std::move(tls_server_));
+      retired_.push_back(std::move(tls_client_));
+      tls_server_ = std::move(fresh->first);
+      tls_client_ = std::move(fresh->second);
+    });
+    counters_.tls_reloads.fetch_add(1, std::memory_order_relaxed);
+    TL_LOG(kInfo, "sip_tls_reloaded", "certificate=%s ca_file=%s", cert.c_str(),
+           ca.empty() ? "(system store)" : ca.c_str());
+    return Status::Ok();
   }
 
   unsigned poll(unsigned shard, const Deliver& f, unsigned max) {
@@ -348,20 +380,35 @@ class StreamTransport::Impl final : public StreamOwner {
     }
   }
 
+  // An open connection to exactly `to`'s address and port, or nullptr.
+  StreamConnection* open_to(const Peer& to) {
+    if (auto it = by_remote_.find(remote_key(to.transport, to.ip, to.port)); it != by_remote_.end())
+      if (auto cit = conns_.find(it->second); cit != conns_.end() && cit->second->is_open())
+        return cit->second.get();
+    return nullptr;
+  }
+
   // §18.2.2 and §18.1.1: on the connection the peer used if it is still
-  // open, else on any open to its address, else on a new one.
+  // open, else on any open to its address, else on a new one. A response
+  // whose request's connection is gone goes to the Via's sent-by instead:
+  // the request came from an ephemeral port nobody listens on.
   void deliver(const Peer& to, std::string bytes) {
     StreamConnection* c = nullptr;
     if (auto it = conns_.find(to.connection); to.connection != 0 && it != conns_.end())
       c = it->second.get();
-    if (c == nullptr || !c->is_open()) {
-      c = nullptr;
-      if (auto it = by_remote_.find(remote_key(to.transport, to.ip, to.port));
-          it != by_remote_.end())
-        if (auto cit = conns_.find(it->second); cit != conns_.end() && cit->second->is_open())
-          c = cit->second.get();
+    if (c == nullptr || !c->is_open()) c = open_to(to);
+    if (c == nullptr) {
+      std::optional<Peer> sent_by;
+      if (to.connection != 0) sent_by = response_target(bytes, to);
+      if (sent_by) {
+        counters_.responses_to_sent_by.fetch_add(1, std::memory_order_relaxed);
+        TL_LOG(kInfo, "sip_stream_response_to_sent_by", "conn=%llu from=%s to=%s",
+               static_cast<unsigned long long>(to.connection), to.to_string().c_str(),
+               sent_by->to_string().c_str());
+        c = open_to(*sent_by);
+      }
+      if (c == nullptr) c = connect(sent_by ? *sent_by : to);
     }
-    if (c == nullptr) c = connect(to);
     if (c == nullptr) {
       counters_.no_connection.fetch_add(1, std::memory_order_relaxed);
       return;
@@ -405,6 +452,7 @@ class StreamTransport::Impl final : public StreamOwner {
   asio::io_context io_;
   std::thread thread_;
   std::unique_ptr<asio::ssl::context> tls_server_, tls_client_;
+  std::vector<std::unique_ptr<asio::ssl::context>> retired_;  // by reload_tls()
   std::deque<Listener> listeners_;  // stable addresses: accept handlers keep a reference
   std::unordered_map<std::uint64_t, std::shared_ptr<StreamConnection>> conns_;
   std::unordered_map<std::string, std::uint64_t> by_remote_;
@@ -433,6 +481,11 @@ unsigned StreamTransport::poll(unsigned shard, const Deliver& f, unsigned max) {
 
 void StreamTransport::send(unsigned shard, const Peer& to, std::string_view bytes) {
   impl_->send(shard, to, bytes);
+}
+
+Status StreamTransport::reload_tls(const std::string& certificate, const std::string& private_key,
+                                   const std::string& ca_file) {
+  return impl_->reload_tls(certificate, private_key, ca_file);
 }
 
 const StreamTransport::Counters& StreamTransport::counters() const { return impl_->counters(); }

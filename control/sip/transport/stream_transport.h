@@ -43,7 +43,9 @@ namespace trunkline::sip {
   X(overload_503_sent,      "503 sent to an INVITE whose shard queue was full")             \
   X(send_queue_full,        "messages dropped: the queue to the stream thread was full")    \
   X(no_connection,          "messages dropped: no connection and none can be opened")       \
+  X(responses_to_sent_by,  "responses sent to the Via's sent-by: the request's connection was gone") \
   X(write_failures,         "connections lost to a write error or a peer not reading")      \
+  X(tls_reloads,            "TLS certificate, key and trust anchors re-read (SIGHUP)")        \
   X(connections,            "TCP/TLS connections open now (gauge)")
 // clang-format on
 
@@ -76,6 +78,12 @@ class StreamTransport {
   StreamTransport& operator=(const StreamTransport&) = delete;
 
   void stop();
+
+  // Re-reads the TLS certificate, key and trust anchors (SIGHUP): new
+  // handshakes use them, connections up keep theirs. On an error, which
+  // names the setting, nothing changes. An error too when TLS is off.
+  Status reload_tls(const std::string& certificate, const std::string& private_key,
+                    const std::string& ca_file);
 
   // Shard `shard`'s side, from its own thread only. poll() hands up to
   // `max` queued messages to `f` and returns how many; send() queues a

@@ -24,6 +24,11 @@ sip_domain = "acme.example"
   name = "carrier"
   allow = ["2001:db8:100::10", "198.51.100.10"]
   outbound = "[2001:db8:100::10]:5060"
+  [[tenants.trunks]]
+  name = "secure"
+  allow = ["198.51.100.11"]
+  transport = "tls"
+  outbound = "198.51.100.11:5061"
   [[tenants.agents]]
   name = "alice"
   sip_user = "alice"
@@ -126,6 +131,30 @@ TEST_F(DirectoryRoutingTest, WithoutAnAddressOfThePhonesFamilyOnlyTheAlternateIs
   const auto ts = routing.targets(tenant_, "carrier", "alice", carrier_v6(), 0);
   ASSERT_EQ(ts.size(), 1u);
   EXPECT_EQ(ts[0].kind, Target::Kind::kAlternate);
+}
+
+TEST_F(DirectoryRoutingTest, ATlsTrunksInviteIsRefusedUnlessItCameOverTls) {
+  DirectoryRouting routing(holder_, nullptr, kOurs);
+  sip::Peer secure;
+  secure.ip = v4("198.51.100.11");
+  secure.port = 40000;
+  secure.local = v4("198.51.100.1");
+  for (sip::TransportKind t : {sip::TransportKind::kUdp, sip::TransportKind::kTcp}) {
+    secure.transport = t;
+    const InboundRoute in = routing.route(secure, "+81312345678");
+    EXPECT_EQ(in.refuse_code, 403) << sip::via_transport(t);
+    EXPECT_EQ(in.refuse_reason, "TLS Required");
+    EXPECT_TRUE(in.refused_transport);
+  }
+  secure.transport = sip::TransportKind::kTls;
+  const InboundRoute in = routing.route(secure, "+81312345678");
+  EXPECT_EQ(in.refuse_code, 0);
+  EXPECT_EQ(in.trunk, "secure");
+  // A UDP trunk takes TCP too (RFC 3261 §18.1.1 moves big requests to TCP).
+  sip::Peer plain = carrier_v6();
+  plain.transport = sip::TransportKind::kTcp;
+  EXPECT_EQ(routing.route(plain, "+81312345678").refuse_code, 0);
+  EXPECT_FALSE(routing.route(plain, "+81312345678").refused_transport);
 }
 
 }  // namespace

@@ -21,10 +21,12 @@ namespace {
 
 const net::IpKey kLoopback = net::IpKey::of(*net::Ip4::parse("127.0.0.1"));
 
-std::string options(std::string_view call_id) {
+std::string options(std::string_view call_id, std::uint16_t via_port = 5099) {
   std::string m =
       "OPTIONS sip:trunkline@127.0.0.1 SIP/2.0\r\n"
-      "Via: SIP/2.0/TCP 127.0.0.1:5099;branch=z9hG4bK1\r\n"
+      "Via: SIP/2.0/TCP 127.0.0.1:" +
+      std::to_string(via_port) +
+      ";branch=z9hG4bK1\r\n"
       "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:trunkline@127.0.0.1>\r\nCall-ID: ";
   m += call_id;
   m += "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
@@ -182,6 +184,49 @@ TEST_F(StreamTransportTest, ConnectionsOverTheLimitAreRefusedAndCounted) {
   EXPECT_EQ(counter(streams->counters().keepalive_pings), 1u);
   ::close(first);
   ::close(second);
+}
+
+// §18.2.2: the request's connection closed before its answer was ready, so
+// the answer opens a connection to the Via's sent-by, where the peer listens.
+TEST_F(StreamTransportTest, AnswerGoesToTheViaSentByWhenItsConnectionIsGone) {
+  start(1);
+  std::uint16_t listening = 0;
+  const int lfd = listen_on(&listening);
+  const int fd = connect_to(streams->tcp_port());
+  ASSERT_GE(fd, 0);
+  const std::string msg = options("gone", listening);
+  ASSERT_EQ(::send(fd, msg.data(), msg.size(), 0), static_cast<ssize_t>(msg.size()));
+  std::string got;
+  Peer from;
+  ASSERT_TRUE(take(0, &got, &from));
+  ::close(fd);
+  for (int i = 0; i < 500 && counter(streams->counters().connections_closed) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(counter(streams->counters().connections_closed), 1u);
+
+  const std::string ok =
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1:" + std::to_string(listening) +
+      ";branch=z9hG4bK1;received=127.0.0.1\r\n"
+      "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:trunkline@127.0.0.1>;tag=2\r\n"
+      "Call-ID: gone\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  streams->send(0, from, ok);
+  const int back = ::accept(lfd, nullptr, nullptr);
+  ASSERT_GE(back, 0);
+  timeval tv{5, 0};
+  ::setsockopt(back, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  EXPECT_EQ(read_some(back, ok.size()), ok);
+  EXPECT_EQ(counter(streams->counters().responses_to_sent_by), 1u);
+  EXPECT_EQ(counter(streams->counters().connections_opened), 1u);
+  ::close(back);
+  ::close(lfd);
+}
+
+TEST_F(StreamTransportTest, ReloadingTlsWhenItIsOffIsAnError) {
+  start(1);
+  const Status s = streams->reload_tls("a.crt", "a.key", "");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("sip.tls_port"), std::string::npos) << s.error().message;
+  EXPECT_EQ(counter(streams->counters().tls_reloads), 0u);
 }
 
 }  // namespace
