@@ -125,6 +125,10 @@ void start_call_plane(const config::Config& c, store::Store& st, const dataplane
 // SIP over TCP and TLS: listeners on the addresses of every port that has an
 // exception path (kernel_interface), the only way TCP reaches the kernel.
 // Null when SIP is off, when no port has one, or when both listeners are off.
+sip::TlsFiles tls_files(const config::SipConfig& s) {
+  return {s.tls_certificate, s.tls_private_key, s.tls_ca_file, s.tls_verify_clients};
+}
+
 Result<std::unique_ptr<sip::StreamTransport>> start_sip_streams(const config::Config& c,
                                                                 const dataplane::Dataplane& dp) {
   const config::SipConfig& s = c.sip;
@@ -151,9 +155,7 @@ Result<std::unique_ptr<sip::StreamTransport>> start_sip_streams(const config::Co
   }
   o.tcp_port = s.tcp_port;
   o.tls_port = s.tls_enabled() ? s.tls_port : 0;
-  o.tls_certificate = s.tls_certificate;
-  o.tls_private_key = s.tls_private_key;
-  o.tls_ca_file = s.tls_ca_file;
+  o.tls = tls_files(s);
   o.idle_timeout_s = s.tcp_idle_timeout_s;
   o.max_connections = s.max_connections;
   o.limits.max_message = s.max_message_bytes;
@@ -495,12 +497,10 @@ int run_serve(int argc, char** argv) {
         }
         // Certificates are rotated in place; turning TLS on or off needs a restart.
         if (*streams && c.sip.tls_enabled() && fresh->sip.tls_enabled())
-          if (Status t = (*streams)->reload_tls(fresh->sip.tls_certificate,
-                                                fresh->sip.tls_private_key, fresh->sip.tls_ca_file);
-              !t)
+          if (Status t = (*streams)->reload_tls(tls_files(fresh->sip)); !t)
             TL_LOG(kWarn, "sip_tls_reload_refused", "reason=\"%s\"", t.error().message.c_str());
         TL_LOG(kInfo, "reloaded",
-               "applied=log.level,directory,edge,acd,sip.tls_certificate restart_needed_for=ports,"
+               "applied=log.level,directory,edge,acd,sip.tls restart_needed_for=ports,"
                "lcores,eal,paths,edge.sources_per_lcore,sip.tls_port");
       }
       wait_hup();

@@ -400,7 +400,8 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     r.only_keys(*t, "sip",
                 {"port", "shards", "queue_depth", "retry_after_s", "t1_ms", "t2_ms", "t4_ms",
                  "test_responder", "tcp_port", "tls_port", "tls_certificate", "tls_private_key",
-                 "tls_ca_file", "tcp_idle_timeout_s", "max_connections", "max_message_bytes"});
+                 "tls_ca_file", "tls_verify_clients", "tcp_idle_timeout_s", "max_connections",
+                 "max_message_bytes"});
     r.integer(*t, "sip", "port", &s.port, 0, 65535);
     r.integer(*t, "sip", "shards", &s.shards, 1, 16);
     r.integer(*t, "sip", "queue_depth", &s.queue_depth, 64, 1 << 20);
@@ -411,12 +412,15 @@ Result<Config> read(const toml::table& root, const std::string& name) {
     r.integer(*t, "sip", "t1_ms", &s.t1_ms, 50, 10000);
     r.integer(*t, "sip", "t2_ms", &s.t2_ms, 500, 60000);
     r.integer(*t, "sip", "t4_ms", &s.t4_ms, 500, 60000);
-    if (const toml::node* n = t->get("test_responder")) {
-      auto v = n->value_exact<bool>();
-      if (!v) {
-        r.fail(n->source(), "sip.test_responder", "expected true or false");
-      } else {
-        s.test_responder = *v;
+    for (auto [key, out] : {std::pair{"test_responder", &s.test_responder},
+                            std::pair{"tls_verify_clients", &s.tls_verify_clients}}) {
+      if (const toml::node* n = t->get(key)) {
+        auto v = n->value_exact<bool>();
+        if (!v) {
+          r.fail(n->source(), std::string("sip.") + key, "expected true or false");
+        } else {
+          *out = *v;
+        }
       }
     }
     read_sip_streams(r, *t, &s);

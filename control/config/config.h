@@ -63,11 +63,12 @@ struct SipConfig {
   bool test_responder = false;
   // SIP over TCP and TLS (RFC 3261 §18.3): kernel sockets reached through
   // the ports' kernel_interface, bound to the ports' addresses.
-  std::uint16_t tcp_port = 5060;  // 0: no TCP listener
-  std::uint16_t tls_port = 5061;  // listens only with a certificate and key; 0: off
-  std::string tls_certificate;    // PEM chain presented to TLS peers
-  std::string tls_private_key;    // PEM key of tls_certificate
-  std::string tls_ca_file;        // trust anchors for trunks we connect to; "": system store
+  std::uint16_t tcp_port = 5060;    // 0: no TCP listener
+  std::uint16_t tls_port = 5061;    // listens only with a certificate and key; 0: off
+  std::string tls_certificate;      // PEM chain presented to TLS peers
+  std::string tls_private_key;      // PEM key of tls_certificate
+  std::string tls_ca_file;          // trust anchors for trunks we connect to; "": system store
+  bool tls_verify_clients = false;  // TLS peers must show a certificate tls_ca_file trusts
   std::uint32_t tcp_idle_timeout_s = 300;   // a connection silent this long is closed
   std::uint32_t max_connections = 1024;     // TCP and TLS together; beyond: refused
   std::uint32_t max_message_bytes = 65536;  // head + body of one message on a stream

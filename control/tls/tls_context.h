@@ -23,4 +23,14 @@ Result<std::unique_ptr<boost::asio::ssl::context>> server_context(const std::str
 Result<std::unique_ptr<boost::asio::ssl::context>> client_context(const std::string& ca_file,
                                                                   const std::string& ca_key);
 
+// A client context that also shows `cert_file` (for peers requiring mutual TLS).
+Status present_certificate(boost::asio::ssl::context& ctx, const std::string& cert_file,
+                           const std::string& key_file, const std::string& cert_key,
+                           const std::string& key_key);
+
+// A server context that asks every peer for a certificate, verified against
+// `ca_file` (or the system's store): no certificate, no handshake.
+Status require_client_certificates(boost::asio::ssl::context& ctx, const std::string& ca_file,
+                                   const std::string& ca_key);
+
 }  // namespace trunkline::tls

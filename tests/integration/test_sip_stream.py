@@ -126,11 +126,13 @@ def stream():
 CLIENT = r"""
 import hashlib, socket, ssl, sys
 host, port, payload, cafile = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-source = (sys.argv[5], 0) if len(sys.argv) > 5 else None
+source = (sys.argv[5], 0) if len(sys.argv) > 5 and sys.argv[5] else None
 raw = socket.create_connection((host, port), timeout=10, source_address=source)
 s = raw
 if cafile:
     ctx = ssl.create_default_context(cafile=cafile)
+    if len(sys.argv) > 7:  # a client certificate and key
+        ctx.load_cert_chain(sys.argv[6], sys.argv[7])
     s = ctx.wrap_socket(raw, server_hostname=host)
 s.sendall(payload.encode().decode('unicode_escape').encode())
 s.settimeout(3)
@@ -161,8 +163,10 @@ def options(proto, branch, length="Content-Length: 0\\r\\n"):
                       "length": length}
 
 
-def client(tb, port, payload, cafile="", host=None):
-    r = tb.peer([PY, "-c", CLIENT, host or tb.APP4, str(port), payload, cafile], timeout=30)
+def client(tb, port, payload, cafile="", host=None, client_cert=None):
+    """`client_cert`: (cert, key) shown to the appliance (mutual TLS)."""
+    r = tb.peer([PY, "-c", CLIENT, host or tb.APP4, str(port), payload, cafile, ""] +
+                list(client_cert or ()), timeout=30)
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -285,13 +289,16 @@ def test_missing_content_length_gets_400_and_the_connection_closes(stream):
     assert "sip_stream_framing_error" in tb.log()
 
 
-# The TLS trunk's far end: takes one connection, prints the INVITE's request
-# line and Via, answers 486 and prints the first line of what follows (ACK).
+# The TLS trunk's far end: requires the appliance's certificate (mutual TLS),
+# takes one connection, prints the INVITE's request line and Via, answers 486
+# and prints the first line of what follows (ACK).
 FAR_TLS = r"""
 import socket, ssl, sys
-cert, key, host, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+cert, key, host, port, ours = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
+ctx.verify_mode = ssl.CERT_REQUIRED  # mutual TLS: the appliance must show its certificate
+ctx.load_verify_locations(ours)
 ls = socket.socket()
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind((host, port)); ls.listen(1); ls.settimeout(30)
@@ -365,8 +372,8 @@ def test_call_over_tls_trunk_both_ways_verified(stream):
     tb = stream
     before = tb.stats()
     far = tb.peer_popen([PY, "-c", FAR_TLS, tb.far_cert, tb.far_key, CARRIER_TLS,
-                         str(TRUNK_TLS_PORT)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                        text=True)
+                         str(TRUNK_TLS_PORT), tb.cert], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, text=True)
     assert far.stdout.readline().strip() == "listening"
     r = tb.peer([PY, "-c", CARRIER_OVER_TLS, tb.APP4, "5061", tb.cert, CARRIER_TLS, DID_TLS],
                 timeout=60)
@@ -493,3 +500,41 @@ def test_certificate_is_reloaded_on_sighup(stream):
     out = client(tb, 5061, options("TLS", "tlsnew"), cafile=tb.cert)
     assert out.startswith("SIP/2.0 200"), out
     assert out.rstrip().endswith("cert-sha256=" + new), out
+
+
+@pytest.fixture(scope="module")
+def mutual():
+    """An appliance that asks every TLS peer for a certificate its
+    tls_ca_file trusts ([sip] tls_verify_clients)."""
+    certs = tempfile.mkdtemp(prefix="trunkline-sip-mtls-")
+    cert, key = make_certificate(certs)
+    peer_cert, peer_key = make_certificate(certs, CARRIER, "carrier")
+    stranger_cert, stranger_key = make_certificate(certs, CARRIER, "stranger")
+    with Testbed(build_dir(), name="mtl%d" % (os.getpid() % 10000),
+                 sip={"test_responder": False, "tcp_port": 5060, "tls_port": 5061,
+                      "tls_certificate": cert, "tls_private_key": key, "tls_ca_file": peer_cert,
+                      "tls_verify_clients": True},
+                 provision=PROVISION, media={"port_min": MEDIA[0], "port_max": MEDIA[1]}) as tb:
+        tb.cert = cert
+        tb.peer_cert, tb.peer_key = peer_cert, peer_key
+        tb.stranger = (stranger_cert, stranger_key)
+        yield tb
+
+
+def test_mutual_tls_admits_only_trusted_client_certificates(mutual):
+    tb = mutual
+    before = tb.stats()
+    out = client(tb, 5061, options("TLS", "mtls1"), cafile=tb.cert,
+                 client_cert=(tb.peer_cert, tb.peer_key))
+    assert out.startswith("SIP/2.0 200"), out + tb.log()[-2000:]
+    assert tb.stats()["sip_stream_tls_handshake_failures"] == \
+        before["sip_stream_tls_handshake_failures"]
+    # No certificate, or one the appliance does not trust: no handshake, no answer.
+    for cert, alert in ((None, "CERTIFICATE_REQUIRED"), (tb.stranger, "UNKNOWN_CA")):
+        r = tb.peer([PY, "-c", CLIENT, tb.APP4, "5061", options("TLS", "mtls-bad"), tb.cert, ""] +
+                    list(cert or ()), timeout=30)
+        assert "SIP/2.0" not in r.stdout, r.stdout
+        assert r.returncode != 0 and alert in r.stderr, r.stderr
+    assert wait_for(lambda: tb.stats()["sip_stream_tls_handshake_failures"] -
+                    before["sip_stream_tls_handshake_failures"] == 2, 5), tb.log()[-2000:]
+    assert tb.stats()["sip_options_answered"] - before["sip_options_answered"] == 1

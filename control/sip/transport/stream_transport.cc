@@ -84,13 +84,21 @@ struct ShardQueues {
 using TlsContexts =
     std::pair<std::unique_ptr<asio::ssl::context>, std::unique_ptr<asio::ssl::context>>;
 
-// The server context (our certificate) and the client one (trunks' anchors).
-Result<TlsContexts> tls_contexts(const std::string& cert, const std::string& key,
-                                 const std::string& ca) {
-  auto server = tls::server_context(cert, key, "sip.tls_certificate", "sip.tls_private_key");
+// The server context and the client one (trunks' anchors). Both present our
+// certificate: trunks that require mutual TLS get it when we connect.
+Result<TlsContexts> tls_contexts(const TlsFiles& f) {
+  auto server = tls::server_context(f.certificate, f.private_key, "sip.tls_certificate",
+                                    "sip.tls_private_key");
   if (!server) return server.error();
-  auto client = tls::client_context(ca, "sip.tls_ca_file");
+  if (f.verify_clients)
+    if (Status s = tls::require_client_certificates(**server, f.ca_file, "sip.tls_ca_file"); !s)
+      return s.error();
+  auto client = tls::client_context(f.ca_file, "sip.tls_ca_file");
   if (!client) return client.error();
+  if (Status s = tls::present_certificate(**client, f.certificate, f.private_key,
+                                          "sip.tls_certificate", "sip.tls_private_key");
+      !s)
+    return s.error();
   return TlsContexts{std::move(*server), std::move(*client)};
 }
 
@@ -115,8 +123,7 @@ class StreamTransport::Impl final : public StreamOwner {
 
   Status open() {
     if (options_.tls_port != 0) {
-      auto contexts =
-          tls_contexts(options_.tls_certificate, options_.tls_private_key, options_.tls_ca_file);
+      auto contexts = tls_contexts(options_.tls);
       if (!contexts) return contexts.error();
       tls_server_ = std::move(contexts->first);
       tls_client_ = std::move(contexts->second);
@@ -152,9 +159,9 @@ class StreamTransport::Impl final : public StreamOwner {
     thread_.join();
   }
 
-  Status reload_tls(const std::string& cert, const std::string& key, const std::string& ca) {
+  Status reload_tls(const TlsFiles& files) {
     if (options_.tls_port == 0) return Error{"sip.tls_port is 0: TLS is off, nothing to reload"};
-    auto contexts = tls_contexts(cert, key, ca);
+    auto contexts = tls_contexts(files);
     if (!contexts) return contexts.error();
     auto fresh = std::make_shared<TlsContexts>(std::move(*contexts));
     asio::post(io_, [this, fresh] {
@@ -167,8 +174,10 @@ class StreamTransport::Impl final : public StreamOwner {
       tls_client_ = std::move(fresh->second);
     });
     counters_.tls_reloads.fetch_add(1, std::memory_order_relaxed);
-    TL_LOG(kInfo, "sip_tls_reloaded", "certificate=%s ca_file=%s", cert.c_str(),
-           ca.empty() ? "(system store)" : ca.c_str());
+    TL_LOG(kInfo, "sip_tls_reloaded", "certificate=%s ca_file=%s verify_clients=%s",
+           files.certificate.c_str(),
+           files.ca_file.empty() ? "(system store)" : files.ca_file.c_str(),
+           files.verify_clients ? "true" : "false");
     return Status::Ok();
   }
 
@@ -483,10 +492,7 @@ void StreamTransport::send(unsigned shard, const Peer& to, std::string_view byte
   impl_->send(shard, to, bytes);
 }
 
-Status StreamTransport::reload_tls(const std::string& certificate, const std::string& private_key,
-                                   const std::string& ca_file) {
-  return impl_->reload_tls(certificate, private_key, ca_file);
-}
+Status StreamTransport::reload_tls(const TlsFiles& files) { return impl_->reload_tls(files); }
 
 const StreamTransport::Counters& StreamTransport::counters() const { return impl_->counters(); }
 std::uint16_t StreamTransport::tcp_port() const { return impl_->port_of(TransportKind::kTcp); }

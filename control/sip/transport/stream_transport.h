@@ -31,7 +31,7 @@ namespace trunkline::sip {
   X(connections_closed,     "TCP/TLS connections closed, for any reason")                   \
   X(connections_refused,    "connections refused: [sip] max_connections reached")          \
   X(connect_failures,       "connections we could not open (refused, timed out ...)")       \
-  X(tls_handshake_failures, "TLS handshakes that failed (either side)")                     \
+  X(tls_handshake_failures, "TLS handshakes that failed (either side; no client certificate)") \
   X(idle_timeouts,          "connections closed after [sip] tcp_idle_timeout_s of silence") \
   X(framing_errors,         "streams lost to a framing error (no Content-Length, too big)") \
   X(framing_refusals_sent,  "400 responses sent before closing a stream on framing errors") \
@@ -49,14 +49,20 @@ namespace trunkline::sip {
   X(connections,            "TCP/TLS connections open now (gauge)")
 // clang-format on
 
+// What TLS presents and trusts, from [sip] (re-read on SIGHUP).
+struct TlsFiles {
+  std::string certificate, private_key;  // shown to peers, either side
+  std::string ca_file;          // verifies trunks we connect to (and clients); "": the system store
+  bool verify_clients = false;  // ask every TLS peer for a certificate and verify it
+};
+
 struct StreamOptions {
   // Listen on these addresses (the ports' IPv4 and IPv6 addresses). Bound
   // with IP_FREEBIND: the exception path's interface may get them later.
   std::vector<net::IpKey> addresses;
   std::uint16_t tcp_port = 5060;  // 0: no TCP listener
   std::uint16_t tls_port = 0;     // 0: no TLS listener
-  std::string tls_certificate, tls_private_key;
-  std::string tls_ca_file;  // verifies trunks we connect to; "": the system store
+  TlsFiles tls;
   std::uint32_t idle_timeout_s = 300;
   std::uint32_t connect_timeout_s = 10;
   std::uint32_t max_connections = 1024;
@@ -82,8 +88,7 @@ class StreamTransport {
   // Re-reads the TLS certificate, key and trust anchors (SIGHUP): new
   // handshakes use them, connections up keep theirs. On an error, which
   // names the setting, nothing changes. An error too when TLS is off.
-  Status reload_tls(const std::string& certificate, const std::string& private_key,
-                    const std::string& ca_file);
+  Status reload_tls(const TlsFiles& files);
 
   // Shard `shard`'s side, from its own thread only. poll() hands up to
   // `max` queued messages to `f` and returns how many; send() queues a

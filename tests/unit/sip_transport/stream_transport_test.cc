@@ -223,7 +223,7 @@ TEST_F(StreamTransportTest, AnswerGoesToTheViaSentByWhenItsConnectionIsGone) {
 
 TEST_F(StreamTransportTest, ReloadingTlsWhenItIsOffIsAnError) {
   start(1);
-  const Status s = streams->reload_tls("a.crt", "a.key", "");
+  const Status s = streams->reload_tls({"a.crt", "a.key", "", false});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("sip.tls_port"), std::string::npos) << s.error().message;
   EXPECT_EQ(counter(streams->counters().tls_reloads), 0u);
