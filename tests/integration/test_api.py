@@ -5,24 +5,17 @@ roles, tenant administration, the audit trail, /metrics, and the
 cross-tenant matrix: every role of tenant alpha against tenant beta's
 objects, each refused and beta left untouched."""
 
-import base64
-import hashlib
-import hmac
 import json
-import os
-import re
 import sqlite3
-import struct
 import subprocess
 import time
 from contextlib import closing
 
 import pytest
 
+from api_support import PORT, Client, api_config, totp, user_add, wait_for_api
 from conftest import build_dir
 from testbed import Testbed
-
-PORT = 8443
 PROVISION = """
 [[tenants]]
 name = "alpha"
@@ -48,90 +41,13 @@ sip_domain = "beta.example"
 """
 
 
-def totp(secret_b32, at=None):
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    counter = int((at or time.time()) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    off = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
-    return "%06d" % code
-
-
-class Client:
-    def __init__(self, tb):
-        self.tb = tb
-        self.cert = os.path.join(tb.dir, "api-cert.pem")
-
-    def call(self, method, path, token=None, body=None, extra=()):
-        args = ["curl", "-sS", "--cacert", self.cert, "-X", method, "-w", "\n%{http_code}",
-                "https://127.0.0.1:%d%s" % (PORT, path), *extra]
-        if token:
-            args += ["-H", "Authorization: Bearer " + token]
-        if body is not None:
-            args += ["-H", "Content-Type: application/json",
-                     "--data-binary", body if isinstance(body, str) else json.dumps(body)]
-        r = self.tb.app(args, timeout=30)
-        assert r.returncode == 0, r.stderr
-        text, _, code = r.stdout.rpartition("\n")
-        return int(code), text
-
-    def json(self, method, path, token=None, body=None):
-        code, text = self.call(method, path, token, body)
-        try:
-            return code, json.loads(text)
-        except ValueError:
-            return code, text
-
-    def first_login(self, tenant, user, password, mfa):
-        """Initial password → (TOTP enrolment) → change → full token."""
-        code, r = self.json("POST", "/api/v1/login", body={"tenant": tenant, "user": user,
-                                                            "password": password})
-        assert code == 200, r
-        token = r["token"]
-        secret = None
-        if mfa:
-            assert r["restriction"] == "enrol_mfa"
-            code, e = self.json("POST", "/api/v1/me/mfa/enrol", token)
-            assert code == 200, e
-            secret = e["secret_base32"]
-            code, c = self.json("POST", "/api/v1/me/mfa/confirm", token, {"code": totp(secret)})
-            assert code == 200, c
-            assert len(c["recovery_codes"]) == 10
-        code, p = self.json("POST", "/api/v1/me/password", token,
-                            {"current": password, "new": "Changed-pw-" + user})
-        assert code == 200, p
-        return p["token"], secret
-
-
-def user_add(tb, *args):
-    r = subprocess.run([tb.binary, "user", "add", "--config", tb.config_path, *args],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return re.search(r"initial password.*: (\S+)$", r.stdout, re.M).group(1)
-
-
 @pytest.fixture(scope="module")
 def api():
-    tb = Testbed(build_dir(), provision=PROVISION, recorder={}, nas=True, extra_config="""
-[api]
-enabled = true
-listen = "127.0.0.1:%d"
-cert_file = "%s/api-cert.pem"
-key_file = "%s/api-key.pem"
-""" % (PORT, "{dir}", "{dir}"))
-    tb.extra_config = tb.extra_config.replace("{dir}", tb.dir)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", os.path.join(tb.dir, "api-key.pem"),
-                    "-out", os.path.join(tb.dir, "api-cert.pem")],
-                   check=True, capture_output=True)
+    tb = Testbed(build_dir(), provision=PROVISION, recorder={}, nas=True)
+    tb.extra_config = api_config(tb.dir)
     with tb:
         c = Client(tb)
-        for _ in range(50):  # the API thread starts with the daemon
-            if tb.app(["curl", "-s", "--cacert", c.cert,
-                       "https://127.0.0.1:%d/api/v1/health/live" % PORT]).returncode == 0:
-                break
-            time.sleep(0.1)
+        assert wait_for_api(tb, c), tb.log()[-2000:]
         yield tb, c
 
 

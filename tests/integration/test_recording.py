@@ -10,11 +10,14 @@ recording is recovered, verifies, and lacks at most about a second."""
 import glob
 import json
 import os
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 
 import pytest
 
+from api_support import Client, api_config, user_add, wait_for_api
 from audio_support import PCAP, channels, packets_found, pcap_payloads, spoken
 from calls_support import SIPP, counts, sipp_cmd, wait_for
 from conftest import build_dir
@@ -45,9 +48,11 @@ sip_domain = "acme.example"
 
 @pytest.fixture(scope="module")
 def rec():
-    with Testbed(build_dir(), name="tlr%d" % (os.getpid() % 10000), capture=True,
+    tb = Testbed(build_dir(), name="tlr%d" % (os.getpid() % 10000), capture=True,
                  sip={"test_responder": False}, extra_peer4=[ALICE], provision=PROVISION,
-                 recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}, nas=True) as tb:
+                 recorder={"flush_interval_ms": 500, "jitter_delay_ms": 100}, nas=True)
+    tb.extra_config = api_config(tb.dir)  # compliance officers download over HTTPS
+    with tb:
         yield tb
 
 
@@ -149,6 +154,27 @@ def test_recorded_call_is_sealed_verified_and_exports_what_was_said(rec):
     assert open(again, "rb").read() == open(out, "rb").read()
     audit = cli(tb, "audit", "verify")
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+    # A compliance officer finds the call over HTTPS and downloads the same WAV.
+    c = Client(tb)
+    assert wait_for_api(tb, c), tb.log()[-2000:]
+    tid = int(tenant_id(tb))
+    pw = user_add(tb, "--tenant", "acme", "--name", "officer-1", "--role", "compliance_officer")
+    token, _ = c.first_login(tid, "officer-1", pw, mfa=True)
+    code, found = c.json("GET", "/api/v1/tenants/%d/recordings?did=%s" % (tid, DID.replace("+", "%2B")),
+                         token)
+    assert code == 200 and rec_id in json.dumps(found), found
+    downloaded = os.path.join(tb.dir, "downloaded.wav")
+    code, _ = c.call("GET", "/api/v1/tenants/%d/recordings/%s/audio" % (tid, rec_id), token,
+                     extra=("-o", downloaded))
+    assert code == 200
+    assert open(downloaded, "rb").read() == open(out, "rb").read()
+    # The download is in the audit log under the officer's name, started then ok.
+    with closing(sqlite3.connect(tb.store_path)) as db:
+        rows = db.execute("SELECT result FROM audit_log WHERE actor = 'officer-1' AND "
+                          "action = 'recordings.export' AND target LIKE ? ORDER BY seq",
+                          ("%" + rec_id + "%",)).fetchall()
+    assert [r[0] for r in rows] == ["started", "ok"], rows
 
 
 def test_sigkill_during_a_recorded_call_loses_at_most_about_a_second(rec):
