@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -193,7 +194,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 struct HttpsServer::Impl {
   Impl() : acceptor(io) {}
   asio::io_context io;
+  std::mutex ssl_mu;  // ssl is swapped by reload_certificate() while accepts go on
   std::unique_ptr<asio::ssl::context> ssl;
+  // Contexts replaced by a reload: connections made from them may still use
+  // callbacks they own, so they are kept (one per reload) rather than freed.
+  std::vector<std::unique_ptr<asio::ssl::context>> retired;
   tcp::acceptor acceptor;
   ApiService* api = nullptr;
   std::vector<std::thread> threads;
@@ -203,7 +208,14 @@ struct HttpsServer::Impl {
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Connection>(std::move(s), *ssl, *api)->run();
+      if (!ec) {
+        std::shared_ptr<Connection> c;
+        {
+          std::lock_guard lock(ssl_mu);
+          c = std::make_shared<Connection>(std::move(s), *ssl, *api);
+        }
+        c->run();
+      }
       accept();
     });
   }
@@ -250,5 +262,14 @@ void HttpsServer::stop() {
 }
 
 std::uint16_t HttpsServer::port() const { return impl_->port; }
+
+Status HttpsServer::reload_certificate(const std::string& cert_file, const std::string& key_file) {
+  auto ssl = tls::server_context(cert_file, key_file, "api.cert_file", "api.key_file");
+  if (!ssl) return ssl.error();
+  std::lock_guard lock(impl_->ssl_mu);
+  impl_->retired.push_back(std::move(impl_->ssl));
+  impl_->ssl = std::move(*ssl);
+  return Status::Ok();
+}
 
 }  // namespace trunkline::api

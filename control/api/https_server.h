@@ -36,6 +36,10 @@ class HttpsServer {
   void stop();
   std::uint16_t port() const;
 
+  // Re-reads the certificate and key (SIGHUP): new connections present
+  // them, open ones keep theirs. On an error, naming the file, nothing changes.
+  Status reload_certificate(const std::string& cert_file, const std::string& key_file);
+
   struct Impl;
 
  private:

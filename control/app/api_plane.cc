@@ -64,4 +64,11 @@ void ApiPlane::stop() {
   if (server_) server_->stop();
 }
 
+Status ApiPlane::reload_certificate(const config::ApiConfig& c) {
+  if (!server_) return Status::Ok();
+  if (Status s = server_->reload_certificate(c.cert_file, c.key_file); !s) return s;
+  TL_LOG(kInfo, "api_tls_reloaded", "cert_file=%s", c.cert_file.c_str());
+  return Status::Ok();
+}
+
 }  // namespace trunkline::app

@@ -39,6 +39,8 @@ class ApiPlane {
                                                  ApiHooks hooks);
   ~ApiPlane();
   void stop();
+  // SIGHUP: the HTTPS certificate and key of `c`'s [api], for new connections.
+  Status reload_certificate(const config::ApiConfig& c);
 
  private:
   ApiPlane();

@@ -499,8 +499,11 @@ int run_serve(int argc, char** argv) {
         if (*streams && c.sip.tls_enabled() && fresh->sip.tls_enabled())
           if (Status t = (*streams)->reload_tls(tls_files(fresh->sip)); !t)
             TL_LOG(kWarn, "sip_tls_reload_refused", "reason=\"%s\"", t.error().message.c_str());
+        if (*api && c.api.enabled && fresh->api.enabled)
+          if (Status t = (*api)->reload_certificate(fresh->api); !t)
+            TL_LOG(kWarn, "api_tls_reload_refused", "reason=\"%s\"", t.error().message.c_str());
         TL_LOG(kInfo, "reloaded",
-               "applied=log.level,directory,edge,acd,sip.tls restart_needed_for=ports,"
+               "applied=log.level,directory,edge,acd,sip.tls,api.cert restart_needed_for=ports,"
                "lcores,eal,paths,edge.sources_per_lcore,sip.tls_port");
       }
       wait_hup();

@@ -16,13 +16,18 @@ import time
 PORT = 8443
 
 
-def api_config(directory, port=PORT):
-    """The [api] section, and a self-signed certificate for 127.0.0.1 made in `directory`."""
+def make_api_certificate(directory, name="api"):
+    """A self-signed certificate for 127.0.0.1: NAME-cert.pem, NAME-key.pem in `directory`."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", os.path.join(directory, "api-key.pem"),
-                    "-out", os.path.join(directory, "api-cert.pem")],
+                    "-keyout", os.path.join(directory, name + "-key.pem"),
+                    "-out", os.path.join(directory, name + "-cert.pem")],
                    check=True, capture_output=True)
+
+
+def api_config(directory, port=PORT):
+    """The [api] section, and a self-signed certificate for 127.0.0.1 made in `directory`."""
+    make_api_certificate(directory)
     return """
 [api]
 enabled = true

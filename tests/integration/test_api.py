@@ -6,6 +6,9 @@ cross-tenant matrix: every role of tenant alpha against tenant beta's
 objects, each refused and beta left untouched."""
 
 import json
+import os
+import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -13,7 +16,9 @@ from contextlib import closing
 
 import pytest
 
-from api_support import PORT, Client, api_config, totp, user_add, wait_for_api
+from api_support import (PORT, Client, api_config, make_api_certificate, totp, user_add,
+                         wait_for_api)
+from calls_support import wait_for
 from conftest import build_dir
 from testbed import Testbed
 PROVISION = """
@@ -209,3 +214,29 @@ def test_roles_tenancy_and_audit(api):
     r = subprocess.run([tb.binary, "audit", "verify", "--config", tb.config_path],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_certificate_rotates_on_sighup(api):
+    """Replace the certificate files, send SIGHUP: new connections get the new
+    certificate. Files that do not load are refused and the old one stays."""
+    tb, c = api
+    url = "https://127.0.0.1:%d/api/v1/health/live" % PORT
+    old = os.path.join(tb.dir, "old-api-cert.pem")
+    shutil.copy(c.cert, old)
+    key = os.path.join(tb.dir, "api-key.pem")
+    with open(key, "w") as f:
+        f.write("not a key\n")
+    refused = tb.log().count("event=api_tls_reload_refused")
+    os.kill(tb.daemon.pid, signal.SIGHUP)
+    assert wait_for(lambda: tb.log().count("event=api_tls_reload_refused") > refused), \
+        tb.log()[-2000:]
+    assert tb.app(["curl", "-sS", "--cacert", old, url]).returncode == 0
+
+    make_api_certificate(tb.dir)  # new key and certificate in the configured files
+    reloaded = tb.log().count("event=api_tls_reloaded")
+    os.kill(tb.daemon.pid, signal.SIGHUP)
+    assert wait_for(lambda: tb.log().count("event=api_tls_reloaded") > reloaded), tb.log()[-2000:]
+    assert tb.app(["curl", "-sS", "--cacert", c.cert, url]).returncode == 0
+    stale = tb.app(["curl", "-sS", "--cacert", old, url])
+    assert stale.returncode != 0, stale.stdout  # the old certificate is no longer served
+
