@@ -139,10 +139,13 @@ std::string B2bua::new_call_id() {
   }
 }
 
-std::string B2bua::contact_for(const sip::Peer& local_side) const {
+std::string B2bua::contact_for(const sip::Peer& local_side, bool sips) const {
   const std::string ip = local_side.local.to_string();
-  return "<sip:trunkline@" + (local_side.local.is_v4() ? ip : "[" + ip + "]") + ":" +
-         std::to_string(local_side.local_port) +
+  const std::string host_port = (local_side.local.is_v4() ? ip : "[" + ip + "]") + ":" +
+                                std::to_string(local_side.local_port);
+  // A SIPS URI means TLS already; RFC 5630 §3.1.1 deprecates transport=tls with it.
+  if (sips) return "<sips:trunkline@" + host_port + ">";
+  return "<sip:trunkline@" + host_port +
          std::string(sip::uri_transport_param(local_side.transport)) + ">";
 }
 
@@ -194,6 +197,16 @@ void B2bua::on_request(sip::TxId tx, const sip::Message& req, const sip::Peer& f
 
 void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer& from) {
   const std::string did = dialled_number(invite);
+  // A SIPS Request-URI asks for TLS up to us, the entity that serves it
+  // (RFC 3261 §26.2.2): one that came in clear is refused, not served.
+  const bool sips = invite.request_line().uri.kind == sip::UriScheme::kSips;
+  if (sips && from.transport != sip::TransportKind::kTls) {
+    ++counters_.refused_transport;
+    TL_LOG(kInfo, "call_refused", "code=403 reason=\"SIPS Requires TLS\" source=%s did=%s",
+           from.to_string().c_str(), did.c_str());
+    respond(tx, invite, 403, "SIPS Requires TLS", new_tag());
+    return;
+  }
   InboundRoute route = routing_.route(from, did);
   if (route.refuse_code != 0) {
     (route.refused_transport    ? counters_.refused_transport
@@ -232,7 +245,8 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   }
   auto call = std::make_unique<Call>();
   const std::string tag = new_tag();
-  auto dialog = Dialog::from_request(invite, from, tag, contact_for(from));
+  // §12.1.1: a dialog a SIPS request started has a SIPS Contact.
+  auto dialog = Dialog::from_request(invite, from, tag, contact_for(from, sips));
   if (!dialog) {
     respond(tx, invite, 400, "Bad Request", tag,
             "Warning: 399 trunkline \"" + dialog.error().message + "\"\r\n");

@@ -58,7 +58,7 @@ struct B2buaConfig {
   X(calls_answered,      "calls an agent answered")                            \
   X(calls_active,        "calls up now (gauge)")                               \
   X(refused_trunk,       "INVITEs refused 403: source is no allowed trunk")    \
-  X(refused_transport,   "INVITEs refused 403: a TLS trunk's INVITE not over TLS") \
+  X(refused_transport,   "INVITEs refused 403: a TLS trunk's, or a SIPS, INVITE not over TLS") \
   X(refused_number,      "INVITEs refused 404: number not provisioned")        \
   X(refused_overload,    "INVITEs refused 503: too many calls or no media port") \
   X(refused_sdp,         "INVITEs refused 488: no usable audio offer")         \
@@ -200,7 +200,8 @@ class B2bua final : public sip::TransactionUser {
   Call* find(std::string_view call_id, Side* side);
   std::string new_tag();
   std::string new_call_id();
-  std::string contact_for(const sip::Peer& local_side) const;
+  // Our Contact on a leg; `sips`: a SIPS URI (the leg is TLS end to end).
+  std::string contact_for(const sip::Peer& local_side, bool sips = false) const;
 
   B2buaConfig cfg_;
   Routing& routing_;

@@ -113,7 +113,10 @@ bool B2bua::send_invite(Call& call, Offer& offer, const Target& t) {
   d.remote_uri = "<" + t.request_uri + ">";
   d.remote_target = t.request_uri;
   d.peer = t.peer;
-  d.contact = contact_for(t.peer);
+  // §8.1.1.8: a SIPS Request-URI (a phone that registered one) needs a SIPS Contact.
+  d.contact =
+      contact_for(t.peer, t.request_uri.size() > 5 && (t.request_uri.compare(0, 5, "sips:") == 0 ||
+                                                       t.request_uri.compare(0, 5, "SIPS:") == 0));
   if (t.srtp && !agent_key(call)) return false;
   auto sdp = anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port, call.id,
                         ++call.agent.sdp_version, t.srtp ? &*call.agent.sdes : nullptr);

@@ -137,6 +137,37 @@ TEST(B2buaCall, RefusesUnknownTrunkUnknownNumberAndUnusableSdp) {
   EXPECT_EQ(h.b2bua.calls(), 0u);
 }
 
+// RFC 3261 §26.2.2: a SIPS Request-URI wants TLS up to us. In clear it is
+// refused; over TLS the dialog's Contact is a SIPS URI (§12.1.1).
+TEST(B2buaCall, SipsInviteIsRefusedInClearAndGetsASipsContactOverTls) {
+  Harness h;
+  std::string sips = carrier_invite("+81312345678", carrier_sdp(), "sips-1", "z9hG4bKs1");
+  sips.replace(sips.find("INVITE sip:"), 11, "INVITE sips:");
+  h.receive(sips, kCarrier);
+  const Sent* refused = h.last_response_to("203.0.113.10", 403);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->msg.status_line().reason, "SIPS Requires TLS");
+  EXPECT_EQ(h.b2bua.counters().refused_transport, 1u);
+  EXPECT_EQ(h.b2bua.calls(), 0u);
+
+  sip::Peer tls = kCarrier;
+  tls.transport = sip::TransportKind::kTls;
+  tls.local_port = 5061;
+  std::string over_tls = carrier_invite("+81312345678", carrier_sdp(), "sips-2", "z9hG4bKs2");
+  over_tls.replace(over_tls.find("INVITE sip:"), 11, "INVITE sips:");
+  h.receive(over_tls, tls);
+  EXPECT_EQ(h.b2bua.calls(), 1u);
+  const Sent* inv = h.last_request_to("198.51.100.20", "INVITE");
+  ASSERT_NE(inv, nullptr);
+  answer(h, inv);
+  const Sent* ok = h.last_response_to("203.0.113.10", 200);
+  ASSERT_NE(ok, nullptr);
+  const sip::HeaderField* contact = ok->msg.find(sip::HeaderId::kContact);
+  ASSERT_NE(contact, nullptr);
+  EXPECT_EQ(contact->value.substr(0, 7), "<sips:t") << contact->value;
+  EXPECT_EQ(contact->value.find("transport="), std::string_view::npos) << contact->value;
+}
+
 TEST(B2buaCall, OverloadAnswers503WithRetryAfter) {
   B2buaConfig cfg;
   cfg.max_calls = 1;
