@@ -196,8 +196,8 @@ void report(benchmark::State& state, const dataplane::LcoreContext& ctx, std::ui
   state.counters["wall_cycles_per_packet"] = static_cast<double>(wall_cycles) / n;
   // The flow table alone, and everything preallocated per call (session):
   // the flow table plus its SRTP and playout slots. A call whose legs use
-  // SRTP also holds libsrtp's contexts, allocated when it is set up (not
-  // counted here; see docs/architecture.md).
+  // SRTP also holds libsrtp's contexts, made by its first packets on the lcore
+  // that sees them (not counted here; see docs/architecture.md).
   state.counters["bytes_per_session"] = ctx.media.flows.bytes_per_session();
   const double sessions = ctx.media.flows.max_sessions();
   state.counters["bytes_per_call"] =

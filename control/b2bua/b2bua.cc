@@ -253,9 +253,10 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
     return;
   }
   call->id = (next_session_++ << 4) | (cfg_.shard & 0xf);
-  call->route = std::move(route);
-  call->invite = std::string(invite.bytes());
-  call->offer = sdp_text;
+  call->setup = std::make_unique<CallSetup>();
+  call->setup->route = std::move(route);
+  call->setup->invite = std::string(invite.bytes());
+  call->setup->offer = sdp_text;
   call->late_offer = late;
   if (late) ++counters_.late_offers;
   call->inbound_tx = tx;
@@ -273,11 +274,10 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   call->agent.media.local.ip = from.local;  // until a phone's side is known
   call->agent.media.dpdk_port = from.dpdk_port;
   CallRecord& r = call->record;
-  r.tenant = call->route.tenant;
-  r.cdr.call_id = call->carrier.dialog.call_id;
-  r.cdr.caller = caller_number(invite);
-  r.cdr.did = call->route.did;
-  r.cdr.trunk = call->route.trunk;
+  r.tenant = call->setup->route.tenant;
+  r.cdr.caller = caller_number(invite);  // its call_id is the carrier dialog's, set at the end
+  r.cdr.did = call->setup->route.did;
+  r.cdr.trunk = call->setup->route.trunk;
   r.cdr.started_at_ms = wall_ms_();
   ++counters_.calls_offered;
   TL_LOG(kInfo, "call_offered", "session=%u tenant=%lld did=%s caller=%s trunk=%s", call->id,
@@ -287,15 +287,15 @@ void B2bua::start_call(sip::TxId tx, const sip::Message& invite, const sip::Peer
   by_call_id_[c.carrier.dialog.call_id] = c.id;
   by_server_tx_[tx] = c.id;
   calls_.emplace(c.id, std::move(call));
-  if (!c.route.queue.empty()) return enqueue(c);
+  if (!c.setup->route.queue.empty()) return enqueue(c);
   hunt(c);
 }
 
 void B2bua::answer_carrier(Call& call, int code, std::string_view reason, std::string_view extra,
                            std::string_view sdp) {
-  if (call.inbound_tx == 0) return;
+  if (call.inbound_tx == 0 || call.setup == nullptr) return;
   sip::Message invite;
-  if (!sip::parse_message(call.invite, &invite).ok()) return;
+  if (!sip::parse_message(call.setup->invite, &invite).ok()) return;
   std::string headers(extra);
   if (code > 100 && code < 300) {
     headers += "Contact: " + call.carrier.dialog.contact + "\r\n";

@@ -31,10 +31,12 @@ std::vector<std::vector<Target>> waves_of(std::vector<Target> targets) {
 
 // The number's next agent (per-number hunting), or the final refusal.
 void B2bua::hunt(Call& call) {
-  while (call.state == CallState::kRouting && call.next_agent < call.route.agents.size()) {
-    std::string agent = call.route.agents[call.next_agent++];
-    auto targets = routing_.targets(call.route.tenant, call.route.trunk, agent,
-                                    call.carrier.dialog.peer, now_ms_());
+  if (call.setup == nullptr) return;  // answered
+  const InboundRoute& route = call.setup->route;
+  while (call.state == CallState::kRouting && call.next_agent < route.agents.size()) {
+    std::string agent = route.agents[call.next_agent++];
+    auto targets =
+        routing_.targets(route.tenant, route.trunk, agent, call.carrier.dialog.peer, now_ms_());
     if (targets.empty()) continue;
     return offer_agent(call, std::move(agent), std::move(targets), 0);
   }
@@ -42,7 +44,7 @@ void B2bua::hunt(Call& call) {
   const int code = call.failure == Outcome::kBusy ? 486 : 480;
   answer_carrier(call, code, reason_of(code));
   end_call(call, call.failure, code,
-           call.route.agents.empty() ? "no agent for this number" : "no agent answered");
+           route.agents.empty() ? "no agent for this number" : "no agent answered");
 }
 
 void B2bua::offer_agent(Call& call, std::string agent, std::vector<Target> targets,
@@ -118,8 +120,9 @@ bool B2bua::send_invite(Call& call, Offer& offer, const Target& t) {
       contact_for(t.peer, t.request_uri.size() > 5 && (t.request_uri.compare(0, 5, "sips:") == 0 ||
                                                        t.request_uri.compare(0, 5, "SIPS:") == 0));
   if (t.srtp && !agent_key(call)) return false;
-  auto sdp = anchor_sdp(call.offer, call.agent.media.local.ip, call.agent.media.local.port, call.id,
-                        ++call.agent.sdp_version, t.srtp ? &*call.agent.sdes : nullptr);
+  if (call.setup == nullptr) return false;  // answered meanwhile
+  auto sdp = anchor_sdp(call.setup->offer, call.agent.media.local.ip, call.agent.media.local.port,
+                        call.id, ++call.agent.sdp_version, t.srtp ? &*call.agent.sdes : nullptr);
   if (!sdp) return false;  // cannot happen: the offer was read before
   const std::string extra = "Allow: " + std::string(kAllow) + "\r\n";
   std::string bytes = d.request("INVITE", layer_->new_branch(), extra, kSdp, *sdp);
@@ -143,8 +146,11 @@ void B2bua::forget_branch(Call& call, sip::TxId tx) {
                          [tx](const Branch& b) { return b.tx == tx; });
   if (it == call.branches.end()) return;
   by_invite_tx_.erase(tx);
-  if (it->dialog.call_id != call.out_call_id) by_call_id_.erase(it->dialog.call_id);
+  if (it->dialog.call_id != call.agent.dialog.call_id) by_call_id_.erase(it->dialog.call_id);
   call.branches.erase(it);
+  // The last lost branch of an answered call answered: nothing rings any more.
+  if (call.branches.empty() && call.state != CallState::kRouting)
+    std::vector<Branch>().swap(call.branches);
 }
 
 void B2bua::cancel_branches(Call& call, const std::string* only_agent) {
@@ -251,10 +257,9 @@ void B2bua::offer_over(Call& call, const std::string& agent) {
 }
 
 void B2bua::answered_by(Call& call, sip::TxId tx, const sip::Message& resp) {
-  Branch won = *call.find_branch(tx);
-  call.out_call_id = won.dialog.call_id;
+  Branch won = std::move(*call.find_branch(tx));
+  call.agent.dialog = std::move(won.dialog);  // before forget_branch: its Call-ID stays known
   forget_branch(call, tx);
-  call.agent.dialog = won.dialog;
   call.agent.established = won.established;
   call.current_agent = won.agent;
   if (!won.srtp) call.agent.sdes.reset();  // plain RTP phone: the leg stays plain
@@ -288,7 +293,7 @@ void B2bua::answered_by(Call& call, sip::TxId tx, const sip::Message& resp) {
   }
   if (call.early_answered) {
     play(call, 0, 0);  // the prompts stop; the carrier keeps the SDP of our 183
-    answer_carrier(call, 200, "OK", {}, call.carrier_answer_sdp);
+    answer_carrier(call, 200, "OK", {}, call.setup->carrier_answer_sdp);
   } else {
     answer_carrier(call, 200, "OK", {}, sdp);
   }
@@ -299,7 +304,12 @@ void B2bua::answered_by(Call& call, sip::TxId tx, const sip::Message& resp) {
   ++counters_.calls_answered;
   ++counters_.calls_active;
   TL_LOG(kInfo, "call_answered", "session=%u agent=%s", call.id, call.current_agent.c_str());
-  if (call.route.record) start_recording(call, resp.body());
+  if (call.setup->route.record) start_recording(call, resp.body());
+  // Answered: what routing needed goes (the transaction layer keeps its own
+  // copy of the INVITE and our 200 until the ACK).
+  call.setup.reset();
+  std::vector<Offer>().swap(call.offers);
+  if (call.branches.empty()) std::vector<Branch>().swap(call.branches);
 }
 
 // Waves that rang out: cancelled, and the offer moves on (next wave, next

@@ -269,18 +269,18 @@ void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
   if (recorder_ == nullptr || !id) {
     ++counters_.recordings_failed;
     TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"%s\"", call.id,
-           call.route.did.c_str(), recorder_ == nullptr ? "recorder off" : "no random id");
+           call.record.cdr.did.c_str(), recorder_ == nullptr ? "recorder off" : "no random id");
     return;
   }
   auto details = std::make_shared<recorder::CallDetails>();
   // The store's tenant ID, in decimal: names the tenant's key, spool and
   // mirror directories and its rows in the recording index (nas/).
-  details->tenant_id = std::to_string(call.route.tenant);
+  details->tenant_id = std::to_string(call.record.tenant);
   details->recording_id = recorder::recording_id_to_hex(*id);
   details->call_id = call.carrier.dialog.call_id;
   details->caller_number = call.record.cdr.caller;
-  details->did = call.route.did;
-  details->skill = call.route.line_skill;
+  details->did = call.record.cdr.did;
+  if (call.setup != nullptr) details->skill = call.setup->route.line_skill;
   details->agent = call.current_agent;
   if (auto a = read_audio(answer_sdp)) details->codec = a->codec;
   const auto now_us = static_cast<std::int64_t>(wall_ms_()) * 1000;
@@ -289,7 +289,7 @@ void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
   if (!handle) {
     ++counters_.recordings_failed;
     TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"recorder full\"", call.id,
-           call.route.did.c_str());
+           call.record.cdr.did.c_str());
     return;
   }
   media::Command cmd;
@@ -304,13 +304,13 @@ void B2bua::start_recording(Call& call, std::string_view answer_sdp) {
     ++counters_.recordings_failed;
     (void)recorder_->stop(*handle, now_us);
     TL_LOG(kWarn, "call_not_recorded", "session=%u did=%s reason=\"media command ring full\"",
-           call.id, call.route.did.c_str());
+           call.id, call.record.cdr.did.c_str());
     return;
   }
   call.recording = *handle;
   ++counters_.recordings_started;
   TL_LOG(kInfo, "call_recording", "session=%u recording=%s tenant=%s", call.id,
-         recording_id.c_str(), call.route.tenant_name.c_str());
+         recording_id.c_str(), call.setup != nullptr ? call.setup->route.tenant_name.c_str() : "");
 }
 
 void B2bua::end_call(Call& call, Outcome outcome, int code, std::string_view text) {
@@ -354,11 +354,12 @@ void B2bua::finish(Call& call) {
   call.record.cdr.agent_leg = leg_summary(call.record.agent_stats);
   count_stream(call.record.cdr.caller_leg);
   count_stream(call.record.cdr.agent_leg);
+  call.record.cdr.call_id = call.carrier.dialog.call_id;
   if (cdrs_) cdrs_(call.record);
   ports_.release(call.carrier.media.local.port);
   ports_.release(call.agent.media.local.port);
   by_call_id_.erase(call.carrier.dialog.call_id);
-  if (!call.out_call_id.empty()) by_call_id_.erase(call.out_call_id);
+  if (!call.agent.dialog.call_id.empty()) by_call_id_.erase(call.agent.dialog.call_id);
   for (const Branch& b : call.branches) by_call_id_.erase(b.dialog.call_id);
   std::erase_if(by_server_tx_, [&](const auto& e) { return e.second == call.id; });
   std::erase_if(by_invite_tx_, [&](const auto& e) { return e.second == call.id; });

@@ -46,18 +46,18 @@ void B2bua::enqueue(Call& call) {
   if (queue_ == nullptr) {
     ++counters_.queue_no_acd;
     TL_LOG(kWarn, "call_refused_no_acd", "session=%u did=%s queue=%s", call.id,
-           call.route.did.c_str(), call.route.queue.c_str());
+           call.record.cdr.did.c_str(), call.setup->route.queue.c_str());
     answer_carrier(call, 480, reason_of(480));
     end_call(call, Outcome::kRefused, 480, "number has a queue but the ACD is not running");
     return;
   }
   // The media session exists from the start: prompts play on its carrier leg.
   if (!install_media(call)) return;
-  if (call.route.menu_prompt != 0) {
-    play(call, call.route.menu_prompt, 0);
+  if (call.setup->route.menu_prompt != 0) {
+    play(call, call.setup->route.menu_prompt, 0);
     if (call.early_answered) {  // else no G.711: the caller queues without a choice
       call.in_menu = true;
-      call.menu_deadline_ms = now_ms_() + call.route.menu_timeout_ms;
+      call.menu_deadline_ms = now_ms_() + call.setup->route.menu_timeout_ms;
       ++counters_.queue_menus;
       return;
     }
@@ -74,13 +74,14 @@ void B2bua::arrive(Call& call, std::string_view incoming_skill) {
   r.kind = QueueReportKind::kArrived;
   r.shard = static_cast<std::uint8_t>(cfg_.shard);
   r.call = call.id;
-  r.tenant = call.route.tenant;
-  copy_name(r.queue, call.route.queue);
-  copy_name(r.line_skill, call.route.line_skill);
+  r.tenant = call.record.tenant;
+  copy_name(r.queue, call.setup->route.queue);
+  copy_name(r.line_skill, call.setup->route.line_skill);
   copy_name(r.incoming_skill, incoming_skill);
   queue_->report(r);
   TL_LOG(kInfo, "call_queued", "session=%u queue=%s incoming_skill=%.*s", call.id,
-         call.route.queue.c_str(), static_cast<int>(incoming_skill.size()), incoming_skill.data());
+         call.setup->route.queue.c_str(), static_cast<int>(incoming_skill.size()),
+         incoming_skill.data());
 }
 
 void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure,
@@ -91,7 +92,7 @@ void B2bua::report(Call& call, QueueReportKind kind, OfferFailureKind failure,
   r.failure = failure;
   r.shard = static_cast<std::uint8_t>(cfg_.shard);
   r.call = call.id;
-  r.tenant = call.route.tenant;
+  r.tenant = call.record.tenant;
   copy_name(r.agent, agent.empty() ? std::string_view(call.current_agent) : agent);
   queue_->report(r);
 }
@@ -117,20 +118,21 @@ void B2bua::offer_failed(Call& call, const Offer& offer) {
 void B2bua::play(Call& call, std::uint16_t announcement, std::uint16_t music) {
   if (announcement != 0 || music != 0) {
     if (call.late_offer) return;  // no offer to answer in a 183: the carrier's ringback
-    if (!call.early_answered) {
-      auto narrowed = narrow_to_g711(call.offer, &call.prompt_pt);
+    if (!call.early_answered && call.setup != nullptr) {
+      CallSetup& s = *call.setup;
+      auto narrowed = narrow_to_g711(s.offer, &call.prompt_pt);
       if (!narrowed) {
         // The caller waits with the carrier's own ringback instead.
         TL_LOG(kInfo, "queue_prompt_skipped", "session=%u reason=\"%s\"", call.id,
                narrowed.error().message.c_str());
         return;
       }
-      call.offer = std::move(*narrowed);  // agents are offered the same codec
-      call.carrier_answer_sdp = anchored_for(call.carrier, call.offer, call.id, 1);
+      s.offer = std::move(*narrowed);  // agents are offered the same codec
+      s.carrier_answer_sdp = anchored_for(call.carrier, s.offer, call.id, 1);
       call.carrier.sdp_version = 1;
-      if (call.carrier_answer_sdp.empty()) return;
+      if (s.carrier_answer_sdp.empty()) return;
       call.early_answered = true;
-      answer_carrier(call, 183, reason_of(183), {}, call.carrier_answer_sdp);
+      answer_carrier(call, 183, reason_of(183), {}, s.carrier_answer_sdp);
       call.progress_due_ms = now_ms_() + kProgressRefreshMs;
     }
     ++counters_.queue_prompts;
@@ -152,7 +154,7 @@ void B2bua::offer(Call& call, const QueueOrder& order) {
   const std::string agent = order.agent;
   if (call.find_offer(agent) != nullptr) return;  // already ringing that agent
   ++counters_.queue_offers;
-  auto targets = routing_.targets(call.route.tenant, call.route.trunk, agent,
+  auto targets = routing_.targets(call.record.tenant, call.record.cdr.trunk, agent,
                                   call.carrier.dialog.peer, now_ms_());
   if (targets.empty())
     TL_LOG(kInfo, "queue_agent_unreachable", "session=%u agent=%s reason=\"no phone\"", call.id,
@@ -204,11 +206,11 @@ void B2bua::on_queue_order(const QueueOrder& order) {
       play(call, 0, 0);
       cancel_branches(call);
       call.offers.clear();
-      auto targets = routing_.external(call.route.tenant, call.route.trunk, order.number,
+      auto targets = routing_.external(call.record.tenant, call.record.cdr.trunk, order.number,
                                        call.carrier.dialog.peer);
       TL_LOG(kInfo, "queue_transfer", "session=%u number=%s targets=%zu", call.id, order.number,
              targets.size());
-      call.route.agents.clear();
+      call.setup->route.agents.clear();
       call.next_agent = 0;
       if (targets.empty()) return hunt(call);  // 480 to the carrier
       offer_agent(call, order.number, std::move(targets), 0);
@@ -224,7 +226,7 @@ void B2bua::on_queue_order(const QueueOrder& order) {
 void B2bua::menu_key(Call& call, std::uint8_t event) {
   if (!call.in_menu || call.state != CallState::kRouting) return;
   const std::string skill =
-      event < call.route.menu_skill.size() ? call.route.menu_skill[event] : "";
+      event < call.setup->route.menu_skill.size() ? call.setup->route.menu_skill[event] : "";
   if (!skill.empty()) ++counters_.queue_menu_choices;
   TL_LOG(kInfo, "call_menu_key", "session=%u event=%u skill=%s", call.id, event, skill.c_str());
   arrive(call, skill);
@@ -241,9 +243,10 @@ void B2bua::queue_tick(Call& call, std::uint64_t now) {
     release_queued(call, 480, "queue overflow: announcement played");
     return;
   }
-  if (call.early_answered && call.inbound_tx != 0 && now >= call.progress_due_ms) {
+  if (call.early_answered && call.inbound_tx != 0 && call.setup != nullptr &&
+      now >= call.progress_due_ms) {
     call.progress_due_ms = now + kProgressRefreshMs;
-    answer_carrier(call, 183, reason_of(183), {}, call.carrier_answer_sdp);
+    answer_carrier(call, 183, reason_of(183), {}, call.setup->carrier_answer_sdp);
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,19 +69,27 @@ struct Branch {
   bool cancelled = false;
 };
 
+// What a call needs only until it is answered (or ends unanswered): the
+// route, the carrier's INVITE (to answer it), its SDP (to offer phones) and
+// our early-media SDP. Freed at the answer: an answered call keeps its two
+// dialogs, media legs and CDR, and nothing of its setup.
+struct CallSetup {
+  InboundRoute route;
+  std::string invite;              // the carrier's INVITE as received (for responses and re-tries)
+  std::string offer;               // its SDP
+  std::string carrier_answer_sdp;  // our 183's SDP (early_answered), sent again in the 200
+};
+
 struct B2bua::Call {
   media::SessionId id = 0;
   CallState state = CallState::kRouting;
-  InboundRoute route;
-  std::string invite;        // the carrier's INVITE as received (for responses and re-tries)
-  std::string offer;         // its SDP
-  sip::TxId inbound_tx = 0;  // until its final response
+  std::unique_ptr<CallSetup> setup;  // null once answered
+  sip::TxId inbound_tx = 0;          // until its final response
   CallLeg carrier;
-  CallLeg agent;            // the phone that answered (its dialog once answered)
-  std::string out_call_id;  // the answering branch's Call-ID (hashes to this shard)
+  CallLeg agent;  // the phone that answered (its dialog, whose Call-ID hashes here, once answered)
   std::vector<Offer> offers;
   std::vector<Branch> branches;
-  std::size_t next_agent = 0;               // index into route.agents of the agent to try next
+  std::size_t next_agent = 0;               // index into setup->route.agents: the next to try
   std::string current_agent;                // the agent answering (or last offered), for the CDR
   Outcome failure = Outcome::kUnreachable;  // of the last offer, for the final answer
   bool media_installed = false;
@@ -99,7 +108,6 @@ struct B2bua::Call {
   bool in_menu = false;  // hearing the number's DTMF menu, not yet queued
   std::uint64_t menu_deadline_ms = 0;
   bool early_answered = false;        // 183 with our SDP sent: prompts can play
-  std::string carrier_answer_sdp;     // that SDP, sent again in the 200
   std::uint8_t prompt_pt = 0;         // 0 PCMU / 8 PCMA, of the narrowed offer
   std::uint64_t release_at_ms = 0;    // announcement-then-release: when to release
   std::uint64_t progress_due_ms = 0;  // next 183 refresh (keeps proxies' Timer C off)

@@ -68,31 +68,25 @@ SrtpTable& SrtpTable::operator=(SrtpTable&& o) noexcept {
 }
 
 bool SrtpTable::install(std::uint32_t leg, const SrtpKeys& keys) {
-  if (keys.suite != SrtpSuite::kNone && leg < ctx_.size() && ctx_[leg].keys == fingerprint(keys))
+  const std::uint64_t f = fingerprint(keys);
+  if (keys.suite != SrtpSuite::kNone && leg < ctx_.size() && ctx_[leg].keyed != nullptr &&
+      ctx_[leg].keyed->fingerprint == f)
     return true;
   remove(leg);
   if (keys.suite == SrtpSuite::kNone) return true;
   if (leg >= ctx_.size() || !srtp_library_init()) return false;
-  Pair& p = ctx_[leg];
-  p.keys = fingerprint(keys);
-  p.tx = make(keys.suite, keys.tx, false);
-  if (p.tx == nullptr) return false;
-  ++live_;
-  if (keys.has_rx) {
-    p.rx = make(keys.suite, keys.rx, true);
-    if (p.rx == nullptr) {
-      remove(leg);
-      return false;
-    }
-    ++live_;
-  }
+  if (keys.suite != SrtpSuite::kAesCm128HmacSha1_80 &&
+      keys.suite != SrtpSuite::kAesCm128HmacSha1_32)
+    return false;
+  ctx_[leg].keyed = new Keyed{keys, f};
   return true;
 }
 
 void SrtpTable::remove(std::uint32_t leg) {
   if (leg >= ctx_.size()) return;
   Pair& p = ctx_[leg];
-  p.keys = 0;
+  delete p.keyed;
+  p.keyed = nullptr;
   for (srtp_ctx_t_** c : {&p.rx, &p.tx}) {
     if (*c == nullptr) continue;
     srtp_dealloc(*c);
@@ -101,17 +95,35 @@ void SrtpTable::remove(std::uint32_t leg) {
   }
 }
 
+// The leg's receive or send context, made now if this is its first use here.
+srtp_ctx_t_* SrtpTable::context(std::uint32_t leg, bool inbound) {
+  Pair& p = ctx_[leg];
+  srtp_ctx_t_*& c = inbound ? p.rx : p.tx;
+  if (c == nullptr) {
+    c = make(p.keyed->keys.suite, inbound ? p.keyed->keys.rx : p.keyed->keys.tx, inbound);
+    if (c != nullptr) ++live_;
+  }
+  return c;
+}
+
 bool SrtpTable::unprotect(std::uint32_t leg, bool rtcp, std::uint8_t* rtp, int* len) {
   if (!has_rx(leg)) return false;
-  srtp_ctx_t_* c = ctx_[leg].rx;
+  srtp_ctx_t_* c = context(leg, true);
+  if (c == nullptr) return false;
   return (rtcp ? srtp_unprotect_rtcp(c, rtp, len) : srtp_unprotect(c, rtp, len)) ==
          srtp_err_status_ok;
 }
 
 bool SrtpTable::protect(std::uint32_t leg, bool rtcp, std::uint8_t* rtp, int* len, int room) {
   if (!has_tx(leg) || room - *len < kSrtpMaxOverhead) return false;
-  srtp_ctx_t_* c = ctx_[leg].tx;
+  srtp_ctx_t_* c = context(leg, false);
+  if (c == nullptr) return false;
   return (rtcp ? srtp_protect_rtcp(c, rtp, len) : srtp_protect(c, rtp, len)) == srtp_err_status_ok;
+}
+
+void SrtpTable::prepare(std::uint32_t leg) {
+  if (has_tx(leg)) (void)context(leg, false);
+  if (has_rx(leg)) (void)context(leg, true);
 }
 
 }  // namespace trunkline::media

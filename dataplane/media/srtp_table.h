@@ -4,10 +4,17 @@
 // by leg number, beside the flow table, so plain legs cost one null pointer
 // pair and the packet path of plain RTP never touches this.
 //
-// Contexts are made and freed when control's commands install, update or
-// delete a session (libsrtp allocates then), never per packet. Each lcore has
-// its own: the receive direction of a 5-tuple stays on one lcore, so replay
-// windows and rollover counters stay consistent.
+// A command that keys a leg only keeps its keys (a small block per SRTP leg);
+// the contexts (libsrtp's, about 14 KiB each) are made by the first packet
+// that needs one on this lcore: the receive context by the first packet from
+// the leg's peer, the send context by the first packet towards it. Commands
+// reach every lcore but a leg's packets arrive on one (RSS), so a call pays
+// for its contexts once, not once per lcore. That is one allocation per
+// context in the packet path, once per leg per lcore (libsrtp's own
+// ssrc_any_inbound streams allocate on a new SSRC's first packet likewise);
+// never per packet after. Contexts are freed when the session is deleted or
+// re-keyed. Each lcore has its own: the receive direction of a 5-tuple stays
+// on one lcore, so replay windows and rollover counters stay consistent.
 #pragma once
 
 #include <cstdint>
@@ -34,28 +41,42 @@ class SrtpTable {
   SrtpTable& operator=(const SrtpTable&) = delete;
 
   // (Re)keys leg `leg`: a send context from keys.tx and, when keys.has_rx, a
-  // receive context from keys.rx. suite kNone removes both. The same keys
-  // again change nothing (the contexts keep their rollover counters and
-  // replay windows). False (and the leg without SRTP) if libsrtp refuses them.
+  // receive context from keys.rx, each made when first used. suite kNone
+  // removes both. The same keys again change nothing (the contexts keep their
+  // rollover counters and replay windows). False (and the leg without SRTP)
+  // for a suite libsrtp cannot make.
   bool install(std::uint32_t leg, const SrtpKeys& keys);
   void remove(std::uint32_t leg);
 
   // In place. `len` is the RTP/RTCP datagram payload's length and changes
-  // with it; protect needs kSrtpMaxOverhead bytes of room after it. False:
-  // authentication failed, a replay, no context, or no room.
+  // with it; protect needs kSrtpMaxOverhead bytes of room after it. Either
+  // makes the leg's context on its first use. False: authentication failed,
+  // a replay, no key (or libsrtp could not make the context), or no room.
   bool unprotect(std::uint32_t leg, bool rtcp, std::uint8_t* rtp, int* len);
   bool protect(std::uint32_t leg, bool rtcp, std::uint8_t* rtp, int* len, int room);
 
-  bool has_rx(std::uint32_t leg) const { return leg < ctx_.size() && ctx_[leg].rx != nullptr; }
-  bool has_tx(std::uint32_t leg) const { return leg < ctx_.size() && ctx_[leg].tx != nullptr; }
-  std::uint32_t contexts() const { return live_; }
+  // Makes the keyed leg's contexts now rather than at its first packets
+  // (tests and benchmarks).
+  void prepare(std::uint32_t leg);
+
+  // Keyed for receiving / sending (the context may not be made yet).
+  bool has_rx(std::uint32_t leg) const {
+    return leg < ctx_.size() && ctx_[leg].keyed != nullptr && ctx_[leg].keyed->keys.has_rx;
+  }
+  bool has_tx(std::uint32_t leg) const { return leg < ctx_.size() && ctx_[leg].keyed != nullptr; }
+  std::uint32_t contexts() const { return live_; }  // made, on this lcore
 
  private:
-  struct Pair {
-    srtp_ctx_t_* rx = nullptr;
-    srtp_ctx_t_* tx = nullptr;
-    std::uint64_t keys = 0;  // fingerprint of the SrtpKeys installed (0: none)
+  struct Keyed {
+    SrtpKeys keys;
+    std::uint64_t fingerprint = 0;  // of `keys`: tells a re-key from a repeat
   };
+  struct Pair {
+    srtp_ctx_t_* rx = nullptr;  // made on first use
+    srtp_ctx_t_* tx = nullptr;
+    Keyed* keyed = nullptr;  // null: no SRTP on this leg
+  };
+  srtp_ctx_t_* context(std::uint32_t leg, bool inbound);
   std::vector<Pair> ctx_;
   std::uint32_t live_ = 0;  // contexts allocated
 };

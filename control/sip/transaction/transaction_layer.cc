@@ -87,8 +87,30 @@ TransactionLayer::Tx& TransactionLayer::create(Kind kind, std::string key, const
 
 void TransactionLayer::schedule(Tx& tx) {
   ++tx.generation;
-  if (tx.retransmit_at != 0) timers_heap_.push({tx.retransmit_at, tx.id, tx.generation});
-  if (tx.timeout_at != 0) timers_heap_.push({tx.timeout_at, tx.id, tx.generation});
+  if (tx.retransmit_at != 0) push_timer({tx.retransmit_at, tx.id, tx.generation});
+  if (tx.timeout_at != 0) push_timer({tx.timeout_at, tx.id, tx.generation});
+}
+
+void TransactionLayer::push_timer(const Timer& t) {
+  timers_heap_.push_back(t);
+  std::push_heap(timers_heap_.begin(), timers_heap_.end(), std::greater<>{});
+}
+
+// Timers of ended or rescheduled transactions would wait in the heap until
+// due (Timer B of an answered INVITE: 32 s). When they outnumber the live
+// ones (at most two per transaction), they are dropped, and the memory a
+// burst of calls grew the heap to is given back once it has drained.
+// Amortised O(1) per timer: a pass leaves at most the live ones.
+void TransactionLayer::trim_timers() {
+  const std::size_t live_bound = 2 * txs_.size();
+  if (timers_heap_.size() > 2 * live_bound + 64) {
+    std::erase_if(timers_heap_, [this](const Timer& t) {
+      auto it = txs_.find(t.id);
+      return it == txs_.end() || it->second.generation != t.generation;
+    });
+    std::make_heap(timers_heap_.begin(), timers_heap_.end(), std::greater<>{});
+  }
+  if (timers_heap_.capacity() > 4 * timers_heap_.size() + 256) timers_heap_.shrink_to_fit();
 }
 
 void TransactionLayer::terminate(Tx& tx) {
@@ -363,17 +385,20 @@ void TransactionLayer::fire(Tx& tx, std::uint64_t now) {
 }
 
 void TransactionLayer::advance(std::uint64_t now) {
-  while (!timers_heap_.empty() && timers_heap_.top().when <= now) {
-    const Timer t = timers_heap_.top();
-    timers_heap_.pop();
+  while (!timers_heap_.empty() && timers_heap_.front().when <= now) {
+    std::pop_heap(timers_heap_.begin(), timers_heap_.end(), std::greater<>{});
+    const Timer t = timers_heap_.back();
+    timers_heap_.pop_back();
     auto it = txs_.find(t.id);
     if (it == txs_.end() || it->second.generation != t.generation) continue;
     fire(it->second, now);
   }
+  trim_timers();
 }
 
 std::uint64_t TransactionLayer::next_deadline() const {
-  return timers_heap_.empty() ? std::numeric_limits<std::uint64_t>::max() : timers_heap_.top().when;
+  return timers_heap_.empty() ? std::numeric_limits<std::uint64_t>::max()
+                              : timers_heap_.front().when;
 }
 
 std::string_view TransactionLayer::state_name(TxId id) const {

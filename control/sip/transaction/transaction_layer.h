@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -121,6 +120,8 @@ class TransactionLayer {
   void schedule(Tx& tx);
   void fire(Tx& tx, std::uint64_t now);
   void terminate(Tx& tx);
+  void push_timer(const Timer& t);
+  void trim_timers();
   void send(const Tx& tx, const std::string& bytes);
 
   Transport& transport_;
@@ -131,7 +132,10 @@ class TransactionLayer {
   std::unordered_map<TxId, Tx> txs_;
   std::unordered_map<std::string, TxId> by_key_;
   std::unordered_map<std::string, TxId> by_ack_key_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_heap_;
+  // A min-heap on `when` (std::push_heap with std::greater). A timer whose
+  // transaction ended or was rescheduled stays until it comes up, unless
+  // trim_timers() drops it first.
+  std::vector<Timer> timers_heap_;
   TransactionCounters counters_;
 };
 

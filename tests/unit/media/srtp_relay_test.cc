@@ -194,16 +194,23 @@ TEST_F(SrtpRelay, SrtcpBothWays) {
   EXPECT_EQ(*back, rr);
 }
 
-TEST_F(SrtpRelay, DeletingTheSessionFreesItsContexts) {
+TEST_F(SrtpRelay, ContextsAreMadeByTheFirstPacketsThatNeedThemAndFreedWithTheSession) {
   create();
-  EXPECT_EQ(lc_.m.srtp.contexts(), 2u);
+  EXPECT_EQ(lc_.m.srtp.contexts(), 0u) << "keyed, but no packet on this lcore yet";
+  Rtp r;
+  ASSERT_TRUE(relay(kCarrier, kLocalA, rtp_bytes(r)));
+  EXPECT_EQ(lc_.m.srtp.contexts(), 1u) << "the send context towards the agent";
+  Peer agent_tx(theirs_, false);
+  ASSERT_TRUE(relay(kAgent, kLocalB, agent_tx.protect(rtp_bytes(r))));
+  EXPECT_EQ(lc_.m.srtp.contexts(), 2u) << "and the receive context from it";
   Command d;
   d.verb = CommandVerb::kDelete;
   d.id = 5;
   apply_command(lc_.m, d);
   EXPECT_EQ(lc_.m.srtp.contexts(), 0u);
   create(/*with_rx=*/false);
-  EXPECT_EQ(lc_.m.srtp.contexts(), 1u);
+  lc_.m.srtp.prepare(lc_.m.flows.leg_number(lc_.m.flows.other(*lc_.m.flows.session(5))));
+  EXPECT_EQ(lc_.m.srtp.contexts(), 1u) << "no receive context without the peer's key";
 }
 
 TEST_F(SrtpRelay, TheSameKeysAgainKeepTheStreamsState) {

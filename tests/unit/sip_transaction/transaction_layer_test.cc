@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -350,4 +351,29 @@ TEST_F(Layer, ReliableServerSendsNoTimerGAndEndsOnTimerJAtOnce) {
 }
 
 }  // namespace
+TEST_F(Layer, TimersOfEndedTransactionsDoNotWaitOutTheirDeadlines) {
+  // 200 INVITEs answered 2xx at once: each leaves Timers A and B (32 s)
+  // behind, which would stay queued until due. A tick drops them.
+  for (int i = 0; i < 200; ++i) {
+    const std::string branch = "z9hG4bKburst" + std::to_string(i);
+    ASSERT_TRUE(layer.request(our_request("INVITE", branch), kPeer, 0));
+    feed(response(200, branch, "INVITE"), 10);
+  }
+  EXPECT_EQ(layer.size(), 0u);
+  EXPECT_EQ(layer.next_deadline(), 500u) << "Timer A of the first, stale";
+  layer.advance(20);
+  EXPECT_EQ(layer.next_deadline(), std::numeric_limits<std::uint64_t>::max());
+  // A live transaction's timers stay.
+  ASSERT_TRUE(layer.request(our_request("INVITE", "z9hG4bKlive"), kPeer, 100));
+  for (int i = 0; i < 200; ++i) {
+    const std::string branch = "z9hG4bKmore" + std::to_string(i);
+    ASSERT_TRUE(layer.request(our_request("INVITE", branch), kPeer, 100));
+    feed(response(200, branch, "INVITE"), 110);
+  }
+  layer.advance(120);
+  EXPECT_EQ(layer.next_deadline(), 600u) << "Timer A of the live INVITE";
+  layer.advance(600);
+  EXPECT_EQ(layer.counters().retransmissions_sent, 1u);
+}
+
 }  // namespace trunkline::sip
