@@ -1,5 +1,7 @@
 #include "control/sip/lex.h"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -57,15 +59,24 @@ unsigned range_bits16(__m128i v, char lo, char hi) {
 // The usual host: a name or IPv4 address shorter than 32 octets, checked
 // from bitmasks of 32 octets (letters, digits, dots, hyphens) instead of
 // octet by octet. False, with nothing consumed, for anything else (IPv6
-// references, long hosts, fewer than 32 octets left, any fault): the
+// references, long hosts, any fault): the
 // general path in parse_host() decides those and words the errors.
 bool fast_host(Cursor& c, Host* out) {
 #if defined(__SSE2__)
   const char* p = c.pos();
-  if (c.end() - p < 32) return false;
+  // A URI is parsed as its own text, so its host usually ends the text:
+  // read a zero-padded copy then (NUL is no host octet).
+  const char* src = p;
+  char padded[32];
+  std::size_t left = static_cast<std::size_t>(c.end() - p);
+  if (left < sizeof padded) {
+    std::memset(padded, 0, sizeof padded);
+    std::memcpy(padded, p, left);
+    src = padded;
+  }
   std::uint32_t alpha = 0, digit = 0, dot = 0, hyphen = 0;
   for (int half = 0; half < 2; ++half) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * half));
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * half));
     __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
     int shift = 16 * half;
     alpha |= range_bits16(lower, 'a', 'z') << shift;
