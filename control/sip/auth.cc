@@ -104,7 +104,7 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err,
       c.set_pos(at);
       return c.fail(err, "too many authentication parameters");
     }
-    out->params[out->param_count++] = p;
+    out->params.set(out->param_count++, p);
     c.skip_lws();
     if (c.done()) return true;
     if (!c.consume(',')) return c.fail(err, "expected ',' between authentication parameters");

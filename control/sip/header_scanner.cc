@@ -11,23 +11,31 @@ const char* find_lf(const char* p, const char* end) {
   return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
 }
 
-// The first CR or LF in [p, end), or nullptr: one pass over a header line,
-// 16 octets at a time where SSE2 is there (every x86-64).
-const char* find_cr_or_lf(const char* p, const char* end) {
+// Bit i set where p[i] is CR or LF, for the 64 octets from p (fewer at the
+// end of the datagram: those past `end` read as 0).
+std::uint64_t break_mask(const char* p, const char* end) {
+  char tail[64];
+  if (end - p < 64) {
+    std::memset(tail, 0, sizeof tail);
+    std::memcpy(tail, p, static_cast<std::size_t>(end - p));
+    p = tail;
+  }
 #if defined(__SSE2__)
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i lf = _mm_set1_epi8('\n');
-  while (end - p >= 16) {
-    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    int mask =
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
+  std::uint64_t mask = 0;
+  for (int i = 0; i < 4; ++i) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf));
+    mask |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * i);
   }
+  return mask;
+#else
+  std::uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i)
+    if (p[i] == '\r' || p[i] == '\n') mask |= std::uint64_t{1} << i;
+  return mask;
 #endif
-  for (; p < end; ++p)
-    if (*p == '\r' || *p == '\n') return p;
-  return nullptr;
 }
 
 }  // namespace
@@ -59,6 +67,20 @@ bool scan_start_line(std::string_view datagram, std::string_view* line, const ch
   return true;
 }
 
+const char* HeaderScanner::find_break(const char* q) {
+  while (q < end_) {
+    if (!loaded_ || q - block_ >= 64) {
+      block_ = q;
+      breaks_ = break_mask(q, end_);
+      loaded_ = true;
+    }
+    std::uint64_t ahead = breaks_ >> (q - block_);
+    if (ahead != 0) return q + __builtin_ctzll(ahead);
+    q = block_ + 64;
+  }
+  return nullptr;
+}
+
 HeaderScanner::Step HeaderScanner::next(RawHeader* out, SyntaxError* err) {
   line_ = p_;
   Cursor c(p_, end_);
@@ -74,6 +96,8 @@ HeaderScanner::Step HeaderScanner::next(RawHeader* out, SyntaxError* err) {
     c.fail(err, "CR without LF");
     return Step::kError;
   }
+  // The line's end does not depend on its name: look for both at once.
+  const char* eol = find_break(p_);
   out->name = c.take_token();
   if (out->name.empty()) {
     c.fail(err, is(c.peek(), kWsp) ? "header line starts with white space"
@@ -86,10 +110,8 @@ HeaderScanner::Step HeaderScanner::next(RawHeader* out, SyntaxError* err) {
     return Step::kError;
   }
   const char* value_start = c.pos();
-  const char* q = value_start;
   const char* line_end;
   while (true) {
-    const char* eol = find_cr_or_lf(q, end_);
     if (eol == nullptr) {
       c.set_pos(end_);
       c.fail(err, "header line not terminated by CRLF");
@@ -107,7 +129,7 @@ HeaderScanner::Step HeaderScanner::next(RawHeader* out, SyntaxError* err) {
       return Step::kError;
     }
     if (eol + 2 < end_ && (eol[2] == ' ' || eol[2] == '\t')) {
-      q = eol + 2;  // folded: the value goes on
+      eol = find_break(eol + 2);  // folded: the value goes on
       continue;
     }
     line_end = eol;

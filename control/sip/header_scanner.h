@@ -4,6 +4,7 @@
 // rules' salvage of broken messages.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -25,7 +26,7 @@ class HeaderScanner {
  public:
   enum class Step { kHeader, kEnd, kError };
 
-  HeaderScanner(const char* begin, const char* end) : p_(begin), end_(end) {}
+  HeaderScanner(const char* begin, const char* end) : p_(begin), end_(end), block_(begin) {}
 
   // The next header line, or kEnd at the empty line (body_start() is then
   // valid), or kError with err set. A datagram that stops right after a
@@ -36,8 +37,17 @@ class HeaderScanner {
   const char* line_start() const { return line_; }
 
  private:
+  // The first CR or LF at or after q (q never moves backwards), or nullptr.
+  const char* find_break(const char* q);
+
   const char* p_;
   const char* end_;
+  // CR and LF positions of the 64 octets from block_ (bit i: block_[i]),
+  // found in one SIMD pass and used up line by line, so a header line costs
+  // a bit scan rather than a search loop of its own.
+  const char* block_;
+  std::uint64_t breaks_ = 0;
+  bool loaded_ = false;
   const char* line_ = nullptr;
   const char* body_ = nullptr;
 };

@@ -79,7 +79,14 @@ bool parse_address_inner(Cursor& c, NameAddr* out, AddrForm form, SyntaxError* e
 }  // namespace
 
 bool parse_address(Cursor& c, NameAddr* out, AddrForm form, SyntaxError* err) {
-  *out = NameAddr{};
+  // parse_uri() resets the URI; the rest field by field (`*out =
+  // NameAddr{}` compiles to a slow `rep stos` over the URI as well).
+  out->text = {};
+  out->display_name = {};
+  out->display_name_quoted = false;
+  out->bracketed = false;
+  out->uri.text = {};
+  out->params = HeaderParams{};
   c.skip_lws();
   const char* start = c.pos();
   if (!parse_address_inner(c, out, form, err)) return false;

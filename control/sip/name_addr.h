@@ -23,6 +23,9 @@ struct NameAddr {
   bool bracketed = false;  // written as name-addr, "<" URI ">"
   Uri uri;
   HeaderParams params;  // from the first ";" after the address
+
+  // User-provided for the reason given at Uri().
+  NameAddr() {}  // NOLINT(modernize-use-equals-default)
 };
 
 enum class AddrForm : std::uint8_t { kNameAddrOrAddrSpec, kNameAddrOnly };
@@ -34,6 +37,9 @@ struct FromTo {
   NameAddr addr;
   std::string_view tag;
   bool has_tag = false;
+
+  // User-provided for the reason given at Uri().
+  FromTo() {}  // NOLINT(modernize-use-equals-default)
 };
 
 // A whole From or To value.
@@ -45,6 +51,9 @@ struct Contact {
   bool has_q = false;
   std::uint32_t expires = 0;
   bool has_expires = false;
+
+  // User-provided for the reason given at Uri().
+  Contact() {}  // NOLINT(modernize-use-equals-default)
 };
 
 // One contact-param (not "*"), cursor after it.

@@ -22,7 +22,19 @@ std::string_view preparse_result_name(PreparseResult r) {
 }
 
 PreparseResult preparse_datagram(std::string_view datagram, PreParsed* out) {
-  *out = PreParsed{};
+  // Field by field: `*out = PreParsed{}` compiles to a `rep stos`, slow to
+  // start for ~100 bytes.
+  out->is_request = false;
+  out->method = Method::kUnknown;
+  out->status_code = 0;
+  out->call_id = {};
+  out->branch = {};
+  out->cseq = 0;
+  out->cseq_method = {};
+  out->user_agent = {};
+  out->has_content_length = false;
+  out->content_length = 0;
+  out->message_size = 0;
   // A datagram of CRLFs only is a keep-alive (RFC 5626 section 3.5.1).
   std::size_t i = 0;
   while (i + 1 < datagram.size() && datagram[i] == '\r' && datagram[i + 1] == '\n') i += 2;

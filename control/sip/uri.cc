@@ -135,11 +135,35 @@ bool parse_tel_uri(Cursor& c, Uri* out, SyntaxError* err) {
   return true;
 }
 
+// Every field back to its default, one store each: `*out = Uri{}` compiles
+// to `rep stos`, whose start-up cost shows in every URI parsed.
+void reset(Uri* out, std::string_view text) {
+  out->text = text;
+  out->scheme = {};
+  out->kind = UriScheme::kOther;
+  out->user = {};
+  out->password = {};
+  out->has_user = false;
+  out->has_password = false;
+  out->host = Host{};
+  out->port = 0;
+  out->has_port = false;
+  out->params = UriParams{};
+  out->headers = {};
+  out->has_headers = false;
+  out->transport_param = {};
+  out->user_param = {};
+  out->method_param = {};
+  out->maddr_param = {};
+  out->lr = false;
+  out->number = {};
+  out->opaque = {};
+}
+
 }  // namespace
 
 bool parse_uri(std::string_view text, Uri* out, SyntaxError* err) {
-  *out = Uri{};
-  out->text = text;
+  reset(out, text);
   Cursor c(text);
   if (!is(c.peek(), kAlpha)) return c.fail(err, "URI scheme must start with a letter");
   out->scheme = c.take_while(kSchemeChar);

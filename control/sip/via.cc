@@ -3,7 +3,19 @@
 namespace trunkline::sip {
 
 bool parse_via_sent_by(Cursor& c, Via* out, SyntaxError* err) {
-  *out = Via{};
+  // Field by field: `*out = Via{}` compiles to a slow `rep stos`.
+  out->text = {};
+  out->host = Host{};
+  out->port = 0;
+  out->has_port = false;
+  out->params = HeaderParams{};
+  out->branch = {};
+  out->has_branch = false;
+  out->received = {};
+  out->has_rport = false;
+  out->rport = 0;
+  out->maddr = {};
+  out->ttl = -1;
   const char* start = c.pos();
   if (!parse_token(c, &out->protocol_name, err, "expected protocol name in Via")) return false;
   if (!c.consume_separator('/')) return c.fail(err, "expected '/' after protocol name in Via");

@@ -35,6 +35,9 @@ struct Via {
     return has_branch && branch.size() > kBranchMagicCookie.size() &&
            branch.substr(0, kBranchMagicCookie.size()) == kBranchMagicCookie;
   }
+
+  // User-provided for the reason given at Uri() (control/sip/uri.h).
+  Via() {}  // NOLINT(modernize-use-equals-default)
 };
 
 // sent-protocol LWS sent-by: enough to address a response (section 18.2.2).
