@@ -69,6 +69,7 @@ bool fast_host(Cursor& c, Host* out) {
   const char* src = p;
   char padded[32];
   std::size_t left = static_cast<std::size_t>(c.end() - p);
+  if (left == 0) return false;  // no host (and p may be null: no memcpy from it)
   if (left < sizeof padded) {
     std::memset(padded, 0, sizeof padded);
     std::memcpy(padded, p, left);

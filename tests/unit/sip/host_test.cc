@@ -43,6 +43,15 @@ bool expected_valid(std::string_view text, std::size_t* run) {
   return name_chars ? is_hostname(host) : is_ipv4_address(host);
 }
 
+// A parameter with no value is an empty view with no data (found by
+// fuzz_sip_parser: "maddr<..." under UBSan); it is no host, and nothing is read.
+TEST(HostParse, AnEmptyViewWithoutDataIsNoHost) {
+  Cursor c{std::string_view{}};
+  Host host;
+  SyntaxError e;
+  EXPECT_FALSE(parse_host(c, &host, &e));
+}
+
 TEST(HostParse, NamesAndAddressesOfEveryLength) {
   for (std::size_t len = 1; len <= 80; ++len) {
     std::string name(len, 'a');
