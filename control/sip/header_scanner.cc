@@ -11,31 +11,36 @@ const char* find_lf(const char* p, const char* end) {
   return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
 }
 
-// Bit i set where p[i] is CR or LF, for the 64 octets from p (fewer at the
-// end of the datagram: those past `end` read as 0).
-std::uint64_t break_mask(const char* p, const char* end) {
-  char tail[64];
-  if (end - p < 64) {
-    std::memset(tail, 0, sizeof tail);
-    std::memcpy(tail, p, static_cast<std::size_t>(end - p));
-    p = tail;
-  }
+// Bit i set where p[i] is CR or LF, for the 64 octets from p. Written out
+// straight: -O2 does not unroll the loop, which then costs as much as the
+// compares.
+std::uint64_t break_mask64(const char* p) {
 #if defined(__SSE2__)
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i lf = _mm_set1_epi8('\n');
-  std::uint64_t mask = 0;
-  for (int i = 0; i < 4; ++i) {
-    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+  auto bits = [&](const char* q) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
     __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf));
-    mask |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * i);
-  }
-  return mask;
+    return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit)));
+  };
+  return (bits(p) | bits(p + 16) << 16) | (bits(p + 32) << 32 | bits(p + 48) << 48);
 #else
   std::uint64_t mask = 0;
   for (int i = 0; i < 64; ++i)
     if (p[i] == '\r' || p[i] == '\n') mask |= std::uint64_t{1} << i;
   return mask;
 #endif
+}
+
+// The same for the octets from p to `end`, fewer than 64 (those past `end`
+// read as 0). When 64 octets before `end` may be read (from `begin` on),
+// those are classified and shifted into place: no copy.
+std::uint64_t tail_break_mask(const char* begin, const char* p, const char* end) {
+  auto left = static_cast<std::size_t>(end - p);
+  if (end - begin >= 64) return break_mask64(end - 64) >> (64 - left);
+  char tail[64] = {};
+  std::memcpy(tail, p, left);
+  return break_mask64(tail);
 }
 
 }  // namespace
@@ -71,7 +76,7 @@ const char* HeaderScanner::find_break(const char* q) {
   while (q < end_) {
     if (!loaded_ || q - block_ >= 64) {
       block_ = q;
-      breaks_ = break_mask(q, end_);
+      breaks_ = end_ - q >= 64 ? break_mask64(q) : tail_break_mask(begin_, q, end_);
       loaded_ = true;
     }
     std::uint64_t ahead = breaks_ >> (q - block_);

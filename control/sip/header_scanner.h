@@ -26,7 +26,8 @@ class HeaderScanner {
  public:
   enum class Step { kHeader, kEnd, kError };
 
-  HeaderScanner(const char* begin, const char* end) : p_(begin), end_(end), block_(begin) {}
+  HeaderScanner(const char* begin, const char* end)
+      : p_(begin), end_(end), begin_(begin), block_(begin) {}
 
   // The next header line, or kEnd at the empty line (body_start() is then
   // valid), or kError with err set. A datagram that stops right after a
@@ -42,6 +43,7 @@ class HeaderScanner {
 
   const char* p_;
   const char* end_;
+  const char* begin_;
   // CR and LF positions of the 64 octets from block_ (bit i: block_[i]),
   // found in one SIMD pass and used up line by line, so a header line costs
   // a bit scan rather than a search loop of its own.
