@@ -1,5 +1,9 @@
 #include "control/sip/auth.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace trunkline::sip {
 
 bool AuthField::find(std::string_view name, Param* out) const {
@@ -40,10 +44,26 @@ constexpr DigestRule kChallengeRules[] = {
     {"qop", Form::kQuoted},
 };
 
+// Sixteen octets at a time with SSE2: a digest response is 32 or 64 hex
+// digits, which cost ~8 instructions each one by one.
 bool all_hex(std::string_view v, std::size_t n) {
   if (v.size() != n) return false;
-  for (char ch : v)
-    if (hex_value(ch) < 0) return false;
+  const char* p = v.data();
+  const char* end = p + n;
+#if defined(__SSE2__)
+  for (; end - p >= 16; p += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto in_range = [](__m128i y, char lo, char hi) {
+      return _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                           _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(hi + 1)), y));
+    };
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i ok = _mm_or_si128(in_range(x, '0', '9'), in_range(lower, 'a', 'f'));
+    if (_mm_movemask_epi8(ok) != 0xFFFF) return false;
+  }
+#endif
+  for (; p < end; ++p)
+    if (!is(*p, kHex)) return false;
   return true;
 }
 
@@ -65,14 +85,58 @@ bool check_form(const Param& p, Form form) {
   return false;
 }
 
+// Length, folded first and folded last octet of a non-empty name: equal
+// for any two names iequals() matches, never 0, and different for most
+// pairs that differ, so one compare rules most names out.
+constexpr std::uint32_t name_signature(std::string_view name) {
+  return static_cast<std::uint32_t>(name.size()) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(to_lower_ascii(name.front()))) << 8 |
+         static_cast<unsigned char>(to_lower_ascii(name.back()));
+}
+
+// Signatures in groups of four, padded with 0 (which matches no name).
+constexpr std::size_t round4(std::size_t n) { return (n + 3) / 4 * 4; }
+
+// Bit i set where sigs[i] == sig, for the first n (a multiple of 4).
+std::uint32_t matching(const std::uint32_t* sigs, std::size_t n, std::uint32_t sig) {
+  std::uint32_t bits = 0;
+#if defined(__SSE2__)
+  __m128i want = _mm_set1_epi32(static_cast<int>(sig));
+  for (std::size_t i = 0; i < n; i += 4) {
+    __m128i have = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sigs + i));
+    auto lanes =
+        static_cast<std::uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(have, want))));
+    bits |= lanes << i;
+  }
+#else
+  for (std::size_t i = 0; i < n; ++i) bits |= std::uint32_t{sigs[i] == sig} << i;
+#endif
+  return bits;
+}
+
 template <std::size_t N>
-bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err,
-                const DigestRule (&rules)[N]) {
+struct Rules {
+  const DigestRule (&rules)[N];
+  std::array<std::uint32_t, round4(N)> sigs;
+};
+
+template <std::size_t N>
+constexpr Rules<N> make_rules(const DigestRule (&rules)[N]) {
+  Rules<N> r{rules, {}};
+  for (std::size_t i = 0; i < N; ++i) r.sigs[i] = name_signature(rules[i].name);
+  return r;
+}
+
+template <std::size_t N>
+bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err, const Rules<N>& rules) {
+  static_assert(round4(kMaxAuthParams) <= 32);
   out->param_count = 0;
   Cursor c(value);
   if (!parse_token(c, &out->scheme, err, "expected authentication scheme")) return false;
   if (c.skip_lws() == 0) return c.fail(err, "expected white space after authentication scheme");
   bool digest = out->is_digest();
+  // name_signature() of each parameter so far; 0 where none yet.
+  alignas(16) std::uint32_t seen[round4(kMaxAuthParams)] = {};
   while (true) {
     Param p;
     const char* at = c.pos();
@@ -86,16 +150,22 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err,
     } else if (!parse_token(c, &p.value, err, "expected token or quoted string")) {
       return false;
     }
+    std::uint32_t sig = name_signature(p.name);
     if (digest) {
-      for (const DigestRule& rule : rules) {
-        if (iequals(rule.name, p.name) && !check_form(p, rule.form)) {
+      // Rule names are distinct, so at most one rule applies.
+      for (std::uint32_t m = matching(rules.sigs.data(), rules.sigs.size(), sig); m != 0;
+           m &= m - 1) {
+        const DigestRule& rule = rules.rules[__builtin_ctz(m)];
+        if (!iequals(rule.name, p.name)) continue;
+        if (!check_form(p, rule.form)) {
           c.set_pos(at);
           return c.fail(err, "Digest parameter has the wrong form");
         }
+        break;
       }
     }
-    for (std::size_t i = 0; i < out->param_count; ++i) {
-      if (iequals(out->params[i].name, p.name)) {
+    for (std::uint32_t m = matching(seen, round4(out->param_count), sig); m != 0; m &= m - 1) {
+      if (iequals(out->params[static_cast<std::size_t>(__builtin_ctz(m))].name, p.name)) {
         c.set_pos(at);
         return c.fail(err, "repeated authentication parameter");
       }
@@ -104,6 +174,7 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err,
       c.set_pos(at);
       return c.fail(err, "too many authentication parameters");
     }
+    seen[out->param_count] = sig;
     out->params.set(out->param_count++, p);
     c.skip_lws();
     if (c.done()) return true;
@@ -115,11 +186,13 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err,
 }  // namespace
 
 bool parse_credentials(std::string_view value, AuthField* out, SyntaxError* err) {
-  return parse_auth(value, out, err, kCredentialRules);
+  static constexpr auto kRules = make_rules(kCredentialRules);
+  return parse_auth(value, out, err, kRules);
 }
 
 bool parse_challenge(std::string_view value, AuthField* out, SyntaxError* err) {
-  return parse_auth(value, out, err, kChallengeRules);
+  static constexpr auto kRules = make_rules(kChallengeRules);
+  return parse_auth(value, out, err, kRules);
 }
 
 }  // namespace trunkline::sip

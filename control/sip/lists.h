@@ -30,7 +30,10 @@ bool parse_comma_list(std::string_view value, bool allow_empty, SyntaxError* err
 }
 
 // One token element (option-tag, Method, content-coding, event type).
-bool parse_list_token(Cursor& c, std::string_view* out, SyntaxError* err);
+// Inline: a ListReader over a token list then calls no function per token.
+inline bool parse_list_token(Cursor& c, std::string_view* out, SyntaxError* err) {
+  return parse_token(c, out, err, "expected token in list");
+}
 
 struct MediaType {
   std::string_view type;     // "application", or "*" in an Accept range
