@@ -1,5 +1,7 @@
 #include "control/sip/auth.h"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -114,17 +116,112 @@ std::uint32_t matching(const std::uint32_t* sigs, std::size_t n, std::uint32_t s
   return bits;
 }
 
+// iequals() against a name made only of lower-case letters (every rule's,
+// and "digest"): OR-ing in 0x20 folds exactly a letter's two cases.
+bool equals_lower(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if ((name[i] | 0x20) != lower[i]) return false;
+  return true;
+}
+
+template <std::size_t N>
+constexpr bool all_lower_letters(const DigestRule (&rules)[N]) {
+  for (const DigestRule& rule : rules) {
+    if (rule.name.empty()) return false;
+    for (char ch : rule.name)
+      if (ch < 'a' || ch > 'z') return false;
+  }
+  return true;
+}
+static_assert(all_lower_letters(kCredentialRules) && all_lower_letters(kChallengeRules),
+              "equals_lower() needs rule names of lower-case letters");
+
+// Parameter names are a few octets: one by one beats scan_token()'s setup.
+const char* scan_short_token(const char* p, const char* end) {
+  while (p < end && is(*p, kToken)) ++p;
+  return p;
+}
+
+#if defined(__SSE2__)
+// Bit i set where p[i] is not plain qdtext (printable ASCII but '"' and
+// '\\'): the octets parse_quoted_string() has to look at.
+unsigned not_plain_qdtext(const char* p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed: octets 0x80-0xFF are negative and so below 0x20.
+  __m128i special = _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v);
+  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+  return static_cast<unsigned>(_mm_movemask_epi8(special));
+}
+#endif
+
+// The first octet in [p, end) that is not plain qdtext, or end. `begin`
+// is where the whole value starts: a last partial block of 16 is read as
+// the 16 octets before `end` when the value is that long.
+const char* find_not_plain(const char* begin, const char* p, const char* end) {
+#if defined(__SSE2__)
+  for (; end - p >= 16; p += 16)
+    if (unsigned m = not_plain_qdtext(p); m != 0) return p + __builtin_ctz(m);
+  if (p < end && end - begin >= 16) {
+    unsigned m = not_plain_qdtext(end - 16) >> (16 - (end - p));
+    return m != 0 ? p + __builtin_ctz(m) : end;
+  }
+#else
+  (void)begin;
+#endif
+  for (; p < end; ++p) {
+    unsigned char ch = static_cast<unsigned char>(*p);
+    if (ch < 0x20 || ch >= 0x7F || ch == '"' || ch == '\\') break;
+  }
+  return p;
+}
+
+// A quoted-string at c (at its DQUOTE) of plain qdtext only, the usual
+// Digest value. False, nothing consumed, for anything else (escapes, HTAB,
+// UTF-8, no closing quote): parse_quoted_string() then decides.
+bool plain_quoted_string(Cursor& c, const char* begin, std::string_view* inner) {
+  const char* first = c.pos() + 1;
+  const char* stop = find_not_plain(begin, first, c.end());
+  if (stop == c.end() || *stop != '"') return false;
+  *inner = std::string_view(first, static_cast<std::size_t>(stop - first));
+  c.set_pos(stop + 1);
+  return true;
+}
+
 template <std::size_t N>
 struct Rules {
   const DigestRule (&rules)[N];
   std::array<std::uint32_t, round4(N)> sigs;
+  // Names of up to 8 octets as little-endian words, and the mask of their
+  // octets: compared in one go when 8 octets can be read.
+  std::array<std::uint64_t, N> words;
+  std::array<std::uint64_t, N> masks;
 };
 
 template <std::size_t N>
 constexpr Rules<N> make_rules(const DigestRule (&rules)[N]) {
-  Rules<N> r{rules, {}};
-  for (std::size_t i = 0; i < N; ++i) r.sigs[i] = name_signature(rules[i].name);
+  Rules<N> r{rules, {}, {}, {}};
+  for (std::size_t i = 0; i < N; ++i) {
+    std::string_view name = rules[i].name;
+    r.sigs[i] = name_signature(name);
+    for (std::size_t k = 0; k < name.size() && k < 8; ++k) {
+      r.words[i] |= std::uint64_t{static_cast<unsigned char>(name[k])} << (8 * k);
+      r.masks[i] |= std::uint64_t{0xFF} << (8 * k);
+    }
+  }
   return r;
+}
+
+// equals_lower(name, rules.rules[i].name) for a name whose signature
+// matched rule i (so of its length); `end` bounds what may be read.
+template <std::size_t N>
+bool is_rule(const Rules<N>& rules, std::size_t i, std::string_view name, const char* end) {
+  if (name.size() > 8 || end - name.data() < 8) return equals_lower(name, rules.rules[i].name);
+  std::uint64_t w = 0;
+  std::memcpy(&w, name.data(), 8);
+  return ((w | 0x2020202020202020ull) & rules.masks[i]) == rules.words[i];
 }
 
 template <std::size_t N>
@@ -134,19 +231,27 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err, const 
   Cursor c(value);
   if (!parse_token(c, &out->scheme, err, "expected authentication scheme")) return false;
   if (c.skip_lws() == 0) return c.fail(err, "expected white space after authentication scheme");
-  bool digest = out->is_digest();
+  bool digest = equals_lower(out->scheme, "digest");  // out->is_digest()
   // name_signature() of each parameter so far; 0 where none yet.
   alignas(16) std::uint32_t seen[round4(kMaxAuthParams)] = {};
   while (true) {
     Param p;
     const char* at = c.pos();
-    if (!parse_token(c, &p.name, err, "expected authentication parameter")) return false;
-    if (!c.consume_separator('='))
+    const char* name_end = scan_short_token(at, c.end());
+    if (name_end == at) return c.fail(err, "expected authentication parameter");
+    p.name = std::string_view(at, static_cast<std::size_t>(name_end - at));
+    c.set_pos(name_end);
+    // "name=" with no white space around the '=' is the usual shape.
+    if (c.at('=') && !is(c.peek(1), kLws)) {
+      c.advance();
+    } else if (!c.consume_separator('=')) {
       return c.fail(err, "expected '=' after authentication parameter");
+    }
     p.has_value = true;
     if (c.at('"')) {
       p.quoted = true;
-      if (!parse_quoted_string(c, &p.value, err)) return false;
+      if (!plain_quoted_string(c, value.data(), &p.value) && !parse_quoted_string(c, &p.value, err))
+        return false;
     } else if (!parse_token(c, &p.value, err, "expected token or quoted string")) {
       return false;
     }
@@ -155,8 +260,9 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err, const 
       // Rule names are distinct, so at most one rule applies.
       for (std::uint32_t m = matching(rules.sigs.data(), rules.sigs.size(), sig); m != 0;
            m &= m - 1) {
-        const DigestRule& rule = rules.rules[__builtin_ctz(m)];
-        if (!iequals(rule.name, p.name)) continue;
+        auto i = static_cast<std::size_t>(__builtin_ctz(m));
+        if (!is_rule(rules, i, p.name, c.end())) continue;
+        const DigestRule& rule = rules.rules[i];
         if (!check_form(p, rule.form)) {
           c.set_pos(at);
           return c.fail(err, "Digest parameter has the wrong form");

@@ -158,17 +158,23 @@ class ListReader {
   // The next element; false at the end or on error (see error()).
   bool next(T* out) {
     while (header_ != nullptr) {
-      cursor_.skip_lws();
       if (started_) {
-        // The usual case first: a COMMA and the next element on this line.
-        if (!cursor_.consume(',')) {
-          if (!cursor_.done()) return fail("expected ',' or end of value");
-          if (!next_header()) return false;
-          continue;
+        // The usual separator first: ", " and the next element on this line.
+        const char* p = cursor_.pos();
+        if (cursor_.end() - p > 2 && p[0] == ',' && p[1] == ' ' && !is(p[2], kLws)) {
+          cursor_.advance(2);
+        } else {
+          cursor_.skip_lws();
+          if (!cursor_.consume(',')) {
+            if (!cursor_.done()) return fail("expected ',' or end of value");
+            if (!next_header()) return false;
+            continue;
+          }
+          cursor_.skip_lws();
         }
+      } else {
         cursor_.skip_lws();
-      } else if (cursor_.done()) {
-        return fail("empty header value");
+        if (cursor_.done()) return fail("empty header value");
       }
       SyntaxError e;
       if (!parse(out, &e)) [[unlikely]] {

@@ -23,6 +23,19 @@ bool decimal(std::string_view digits, std::uint64_t max, std::uint64_t* out) {
 
 bool parse_number(std::string_view value, std::uint64_t max, std::uint64_t* out, SyntaxError* err,
                   const char* what_too_big) {
+  // Usually a few digits and nothing else: one pass. Anything else (empty,
+  // other octets, more than 18 digits, too big) is worded below.
+  std::uint64_t v = 0;
+  std::size_t n = 0;
+  for (; n < value.size() && n <= 18; ++n) {
+    auto d = static_cast<unsigned>(static_cast<unsigned char>(value[n]) - '0');
+    if (d > 9) break;
+    v = v * 10 + d;
+  }
+  if (n != 0 && n == value.size() && n <= 18 && v <= max) {
+    *out = v;
+    return true;
+  }
   Cursor c(value);
   std::string_view digits = c.take_while(kDigit);
   if (digits.empty()) return c.fail(err, "expected a decimal number");
@@ -76,6 +89,28 @@ const char* scan_word(const char* begin, const char* p, const char* end) {
 }  // namespace
 
 bool parse_cseq(std::string_view value, CSeq* out, SyntaxError* err) {
+  // The usual shape in one pass: up to 10 digits, one SP, the method to the
+  // end. Anything else goes the general way below, which words the errors.
+  const char* p = value.data();
+  const char* end = p + value.size();
+  const char* q = p;
+  std::uint64_t number = 0;
+  for (; q < end && q - p <= 10; ++q) {
+    auto d = static_cast<unsigned>(static_cast<unsigned char>(*q) - '0');
+    if (d > 9) break;
+    number = number * 10 + d;
+  }
+  if (q != p && q - p <= 10 && number <= kMaxCSeq && q < end && *q == ' ') {
+    const char* method = q + 1;
+    const char* method_end = method;
+    while (method_end < end && is(*method_end, kToken)) ++method_end;
+    if (method_end != method && method_end == end) {
+      out->method = std::string_view(method, static_cast<std::size_t>(end - method));
+      out->number = static_cast<std::uint32_t>(number);
+      out->method_id = lookup_method(out->method);
+      return true;
+    }
+  }
   Cursor c(value);
   std::string_view digits = c.take_while(kDigit);
   if (digits.empty()) return c.fail(err, "CSeq must start with a sequence number");

@@ -60,6 +60,24 @@ const char* scan_ipv4(const char* p, const char* end) {
   return p;
 }
 
+// parse_port() for 1-5 digits up to 65535; false, nothing consumed, for
+// anything else, which parse_port() then words.
+bool fast_port(Cursor& c, std::uint16_t* out) {
+  const char* p = c.pos();
+  const char* end = c.end();
+  std::uint32_t v = 0;
+  int n = 0;
+  for (; p < end && n < 6; ++p, ++n) {
+    std::uint32_t d = static_cast<unsigned char>(*p) - std::uint32_t{'0'};
+    if (d > 9) break;
+    v = v * 10 + d;
+  }
+  if (n == 0 || n == 6 || v > 65535) return false;
+  *out = static_cast<std::uint16_t>(v);
+  c.set_pos(p);
+  return true;
+}
+
 bool is_ipv4(std::string_view v) {
   return !v.empty() && scan_ipv4(v.data(), v.data() + v.size()) == v.data() + v.size();
 }
@@ -94,7 +112,9 @@ bool parse_sent_protocol(Cursor& c, Via* out, SyntaxError* err) {
 bool simple_param(Cursor& c, Param* p) {
   const char* at = c.pos();
   const char* end = c.end();
-  const char* name_end = scan_token(at, end);
+  // Names are a few octets: one by one beats scan_token()'s setup.
+  const char* name_end = at;
+  while (name_end < end && is(*name_end, kToken)) ++name_end;
   if (name_end == at) return false;
   p->name = std::string_view(at, static_cast<std::size_t>(name_end - at));
   p->quoted = false;
@@ -149,7 +169,7 @@ bool parse_via_sent_by(Cursor& c, Via* out, SyntaxError* err) {
   }
   if (!fast_ipv4_host(c, &out->host) && !parse_host(c, &out->host, err)) return false;
   if (c.consume_separator(':')) {
-    if (!parse_port(c, &out->port, err)) return false;
+    if (!fast_port(c, &out->port) && !parse_port(c, &out->port, err)) return false;
     out->has_port = true;
   }
   out->text = std::string_view(start, static_cast<std::size_t>(c.pos() - start));
@@ -194,7 +214,8 @@ bool parse_via(Cursor& c, Via* out, SyntaxError* err) {
           out->has_rport = true;
           if (p.has_value) {
             Cursor v(p.value);
-            if (p.quoted || !parse_port(v, &out->rport, err) || !v.done()) {
+            if (p.quoted || !(fast_port(v, &out->rport) || parse_port(v, &out->rport, err)) ||
+                !v.done()) {
               c.set_pos(p.value.data());
               return c.fail(err, "rport is not a port number");
             }
