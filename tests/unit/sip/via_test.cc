@@ -220,6 +220,17 @@ TEST(Via, ParameterFastPathLeavesUnusualShapesToTheGeneralParser) {
   EXPECT_EQ(v.branch, "z9hG4bKb");
   EXPECT_EQ(v.ttl, 3);
   EXPECT_EQ(v.maddr, "h2");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branch=x", &v));  // "branch=" with one octet after
+  EXPECT_EQ(v.branch, "x");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branchy=x;branch=yy", &v));
+  EXPECT_EQ(v.branch, "yy");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 10.0.0.1:65535;rport=0", &v));
+  EXPECT_EQ(v.port, 65535);
+  EXPECT_EQ(v.rport, 0);
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP 10.0.0.1:65536", &v, &e));
+  EXPECT_STREQ(e.detail, "port number above 65535");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 10.0.0.1:0000005060", &v));
+  EXPECT_EQ(v.port, 5060);
   ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branc!=x;rpor_=1", &v));
   EXPECT_FALSE(v.has_branch);
   EXPECT_FALSE(v.has_rport);
