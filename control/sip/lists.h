@@ -58,7 +58,8 @@ inline const char* scan_list_token(const char* p, const char* end) {
 
 // One token element (option-tag, Method, content-coding, event type).
 // Inline: a ListReader over a token list then calls no function per token.
-inline bool parse_list_token(Cursor& c, std::string_view* out, SyntaxError* err) {
+[[gnu::always_inline]] inline bool parse_list_token(Cursor& c, std::string_view* out,
+                                                    SyntaxError* err) {
   const char* start = c.pos();
   const char* end = list_detail::scan_list_token(start, c.end());
   if (end == start) return c.fail(err, "expected token in list");
