@@ -9,6 +9,9 @@
 namespace trunkline::sip {
 namespace {
 
+// "SIP/" as a little-endian word.
+constexpr std::uint32_t kSipSlash = 'S' | 'I' << 8 | 'P' << 16 | std::uint32_t{'/'} << 24;
+
 // Exactly "SIP/2.0", the version nearly every line has: two overlapping
 // 4-octet compares instead of the general checks below.
 bool is_exactly_sip_2_0(std::string_view v) {
@@ -16,9 +19,8 @@ bool is_exactly_sip_2_0(std::string_view v) {
   std::uint32_t head = 0, tail = 0;
   std::memcpy(&head, v.data(), 4);
   std::memcpy(&tail, v.data() + 3, 4);
-  constexpr std::uint32_t kHead = 'S' | 'I' << 8 | 'P' << 16 | std::uint32_t{'/'} << 24;
   constexpr std::uint32_t kTail = '/' | '2' << 8 | '.' << 16 | std::uint32_t{'0'} << 24;
-  return head == kHead && tail == kTail;
+  return head == kSipSlash && tail == kTail;
 }
 
 #if defined(__SSE2__)
@@ -81,7 +83,11 @@ bool is_sip_2_0(std::string_view v) { return iequals(v, "SIP/2.0"); }
 }  // namespace
 
 bool looks_like_status_line(std::string_view line) {
-  return line.size() > 4 && iequals(line.substr(0, 4), "SIP/") && is(line[4], kDigit);
+  if (line.size() <= 4 || !is(line[4], kDigit)) return false;
+  // "SIP/" as written nearly always: one compare before the folding one.
+  std::uint32_t head = 0;
+  std::memcpy(&head, line.data(), 4);
+  return head == kSipSlash || iequals(line.substr(0, 4), "SIP/");
 }
 
 bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* err,

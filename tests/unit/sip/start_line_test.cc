@@ -108,6 +108,14 @@ TEST(RequestLine, VersionFastPathAndOthers) {
   EXPECT_EQ(request_error("ACK sip:a@b SIP/2.x"), "invalid SIP version");
 }
 
+TEST(StatusLine, LooksLikeOneInAnyCase) {
+  EXPECT_TRUE(looks_like_status_line("SIP/2.0 200 OK"));
+  EXPECT_TRUE(looks_like_status_line("sIp/2.0 200 OK"));
+  EXPECT_FALSE(looks_like_status_line("SIP/"));
+  EXPECT_FALSE(looks_like_status_line("SIP/x.0 200 OK"));
+  EXPECT_FALSE(looks_like_status_line("SIPS2.0 200 OK"));
+}
+
 TEST(StatusLine, ControlCharactersAnywhereInTheReason) {
   std::string reason(40, 'r');
   reason += "\xC3\xA9\t";  // UTF-8 and HTAB are fine
