@@ -4,10 +4,6 @@
 
 namespace trunkline::sip {
 
-bool parse_list_token(Cursor& c, std::string_view* out, SyntaxError* err) {
-  return parse_token(c, out, err, "expected token in list");
-}
-
 bool MediaType::matches(std::string_view t, std::string_view s) const {
   return iequals(type, t) && iequals(subtype, s);
 }

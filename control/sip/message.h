@@ -13,9 +13,11 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "control/sip/header_id.h"
 #include "control/sip/lex.h"
+#include "control/sip/lists.h"
 #include "control/sip/name_addr.h"
 #include "control/sip/parse_error.h"
 #include "control/sip/scalar_headers.h"
@@ -124,13 +126,20 @@ ParseError validate_message(const Message& msg);
 ParseError header_error(const Message& msg, const HeaderField& h, const SyntaxError& e);
 
 // Walks every element of a list header across its repeated lines, in
-// order: ListReader<Via> vias(msg, HeaderId::kVia, parse_via).
-template <typename T>
+// order: ListReader<Via> vias(msg, HeaderId::kVia, parse_via). The element
+// type can also be deduced: ListReader vias(msg, HeaderId::kVia, parse_via).
+//
+// `Parse` is the element parser's type: a function pointer by default, or
+// a function object type, whose call then inlines into next(). next() and
+// the constructors are small and inline too, so for a reader that lives in
+// one function the compiler may see the pointer's value. Token lists call
+// parse_list_token() inline either way.
+template <typename T, typename Parse = bool (*)(Cursor&, T*, SyntaxError*)>
 class ListReader {
  public:
-  using ParseOne = bool (*)(Cursor&, T*, SyntaxError*);
+  using ParseOne = Parse;
 
-  ListReader(const Message& msg, HeaderId id, ParseOne parse_one)
+  ListReader(const Message& msg, HeaderId id, Parse parse_one)
       : msg_(msg), parse_one_(parse_one), header_(msg.find(id)), cursor_(std::string_view{}) {
     if (header_ != nullptr) cursor_ = Cursor(header_->value);
   }
@@ -138,8 +147,7 @@ class ListReader {
   // Goes on after an element already parsed that ends at `resume_at`
   // inside `header`'s value: ListReader<Via>(msg, msg.find(HeaderId::kVia),
   // msg.top_via_end(), parse_via) reads every Via but the top one.
-  ListReader(const Message& msg, const HeaderField* header, const char* resume_at,
-             ParseOne parse_one)
+  ListReader(const Message& msg, const HeaderField* header, const char* resume_at, Parse parse_one)
       : msg_(msg),
         parse_one_(parse_one),
         header_(header),
@@ -150,21 +158,26 @@ class ListReader {
   // The next element; false at the end or on error (see error()).
   bool next(T* out) {
     while (header_ != nullptr) {
-      cursor_.skip_lws();
       if (started_) {
-        if (cursor_.done()) {
-          header_ = msg_.find_next(header_);
-          if (header_ != nullptr) cursor_ = Cursor(header_->value);
-          started_ = false;
-          continue;
+        // The usual separator first: ", " and the next element on this line.
+        const char* p = cursor_.pos();
+        if (cursor_.end() - p > 2 && p[0] == ',' && p[1] == ' ' && !is(p[2], kLws)) {
+          cursor_.advance(2);
+        } else {
+          cursor_.skip_lws();
+          if (!cursor_.consume(',')) {
+            if (!cursor_.done()) return fail("expected ',' or end of value");
+            if (!next_header()) return false;
+            continue;
+          }
+          cursor_.skip_lws();
         }
-        if (!cursor_.consume(',')) return fail("expected ',' or end of value");
+      } else {
         cursor_.skip_lws();
-      } else if (cursor_.done()) {
-        return fail("empty header value");
+        if (cursor_.done()) return fail("empty header value");
       }
       SyntaxError e;
-      if (!parse_one_(cursor_, out, &e)) {
+      if (!parse(out, &e)) [[unlikely]] {
         error_ = header_error(msg_, *header_, e);
         header_ = nullptr;
         return false;
@@ -177,6 +190,24 @@ class ListReader {
   const ParseError& error() const { return error_; }
 
  private:
+  static constexpr bool kPointer = std::is_same_v<Parse, bool (*)(Cursor&, T*, SyntaxError*)>;
+
+  bool parse(T* out, SyntaxError* e) {
+    // Token lists (Allow, Supported, Require, ...) are the most common:
+    // calling the inline token parser by name lets it inline here.
+    if constexpr (kPointer && std::is_same_v<T, std::string_view>) {
+      if (parse_one_ == &parse_list_token) return parse_list_token(cursor_, out, e);
+    }
+    return parse_one_(cursor_, out, e);
+  }
+  // On to the next line of the same header, if any.
+  bool next_header() {
+    header_ = msg_.find_next(header_);
+    if (header_ == nullptr) return false;
+    cursor_ = Cursor(header_->value);
+    started_ = false;
+    return true;
+  }
   bool fail(const char* detail) {
     SyntaxError e;
     cursor_.fail(&e, detail);
@@ -186,11 +217,17 @@ class ListReader {
   }
 
   const Message& msg_;
-  ParseOne parse_one_;
+  Parse parse_one_;
   const HeaderField* header_;
   Cursor cursor_;
   bool started_ = false;
   ParseError error_;
 };
+
+template <typename T>
+ListReader(const Message&, HeaderId, bool (*)(Cursor&, T*, SyntaxError*)) -> ListReader<T>;
+template <typename T>
+ListReader(const Message&, const HeaderField*, const char*, bool (*)(Cursor&, T*, SyntaxError*))
+    -> ListReader<T>;
 
 }  // namespace trunkline::sip

@@ -1,7 +1,72 @@
 #include "control/sip/start_line.h"
 
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace trunkline::sip {
 namespace {
+
+// "SIP/" as a little-endian word.
+constexpr std::uint32_t kSipSlash = 'S' | 'I' << 8 | 'P' << 16 | std::uint32_t{'/'} << 24;
+
+// Exactly "SIP/2.0", the version nearly every line has: two overlapping
+// 4-octet compares instead of the general checks below.
+bool is_exactly_sip_2_0(std::string_view v) {
+  if (v.size() != 7) return false;
+  std::uint32_t head = 0, tail = 0;
+  std::memcpy(&head, v.data(), 4);
+  std::memcpy(&tail, v.data() + 3, 4);
+  constexpr std::uint32_t kTail = '/' | '2' << 8 | '.' << 16 | std::uint32_t{'0'} << 24;
+  return head == kSipSlash && tail == kTail;
+}
+
+#if defined(__SSE2__)
+// Bit i set where p[i] is SP or HTAB.
+unsigned white_mask(const char* p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
+}
+
+// Bit i set where p[i] is a control character other than HTAB (below 0x20,
+// or 0x7F); octets from 0x80 are UTF-8 and fine.
+unsigned control_mask(const char* p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed: octets >= 0x80 are negative, so "0 <= v < 0x20" leaves them out.
+  __m128i low =
+      _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-1)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), low);
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))));
+}
+#endif
+
+// The first octet in [p, end) whose bit `mask` sets, or end. Sixteen
+// octets at a time; a last partial block is read as the 16 octets ending at
+// `end` when the line (from `begin`) is that long, else one by one.
+template <typename Mask, typename Scalar>
+const char* find_first(const char* begin, const char* p, const char* end, Mask mask,
+                       Scalar scalar) {
+#if defined(__SSE2__)
+  for (; end - p >= 16; p += 16)
+    if (unsigned m = mask(p); m != 0) return p + __builtin_ctz(m);
+  if (p < end && end - begin >= 16) {
+    unsigned m = mask(end - 16) >> (16 - (end - p));
+    return m != 0 ? p + __builtin_ctz(m) : end;
+  }
+#else
+  (void)begin;
+  (void)mask;
+#endif
+  while (p < end && !scalar(static_cast<unsigned char>(*p))) ++p;
+  return p;
+}
+
+bool is_white(unsigned char u) { return u == ' ' || u == '\t'; }
+bool is_control(unsigned char u) { return (u < 0x20 && u != '\t') || u == 0x7F; }
 
 // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (the literal is case-insensitive).
 bool is_sip_version(std::string_view v) {
@@ -18,7 +83,11 @@ bool is_sip_2_0(std::string_view v) { return iequals(v, "SIP/2.0"); }
 }  // namespace
 
 bool looks_like_status_line(std::string_view line) {
-  return line.size() > 4 && iequals(line.substr(0, 4), "SIP/") && is(line[4], kDigit);
+  if (line.size() <= 4 || !is(line[4], kDigit)) return false;
+  // "SIP/" as written nearly always: one compare before the folding one.
+  std::uint32_t head = 0;
+  std::memcpy(&head, line.data(), 4);
+  return head == kSipSlash || iequals(line.substr(0, 4), "SIP/");
 }
 
 bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* err,
@@ -49,11 +118,11 @@ bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* er
     c.set_pos(uri_text.data() + uri_text.size() - 1);
     return c.fail(err, "more than one SP between Request-URI and SIP version");
   }
-  for (const char& ch : uri_text) {
-    if (ch == ' ' || ch == '\t') {
-      c.set_pos(&ch);
-      return c.fail(err, "white space inside Request-URI");
-    }
+  const char* uri_end = uri_text.data() + uri_text.size();
+  if (const char* ws = find_first(line.data(), uri_text.data(), uri_end, white_mask, is_white);
+      ws != uri_end) {
+    c.set_pos(ws);
+    return c.fail(err, "white space inside Request-URI");
   }
   if (uri_text.front() == '<') return c.fail(err, "Request-URI enclosed in '<' '>'");
   if (!parse_uri(uri_text, &out->uri, err)) return false;
@@ -64,6 +133,7 @@ bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* er
   out->version = std::string_view(
       version_begin, static_cast<std::size_t>(line.data() + line.size() - version_begin));
   c.set_pos(version_begin);
+  if (is_exactly_sip_2_0(out->version)) return true;
   if (!is_sip_version(out->version)) return c.fail(err, "invalid SIP version");
   if (!is_sip_2_0(out->version)) {
     *wrong_version = true;
@@ -80,8 +150,10 @@ bool parse_status_line(std::string_view line, StatusLine* out, SyntaxError* err)
     return c.fail(err, "expected SP after SIP version");
   }
   out->version = line.substr(0, sp);
-  if (!is_sip_version(out->version)) return c.fail(err, "invalid SIP version");
-  if (!is_sip_2_0(out->version)) return c.fail(err, "SIP version not supported");
+  if (!is_exactly_sip_2_0(out->version)) {
+    if (!is_sip_version(out->version)) return c.fail(err, "invalid SIP version");
+    if (!is_sip_2_0(out->version)) return c.fail(err, "SIP version not supported");
+  }
   c.advance(sp + 1);
   std::string_view digits = c.take_while(kDigit);
   if (digits.size() != 3) {
@@ -99,12 +171,12 @@ bool parse_status_line(std::string_view line, StatusLine* out, SyntaxError* err)
   // Reason-Phrase: printable text, white space and UTF-8; accepted a little
   // more widely than the ABNF (quotes, brackets) since dropping a response
   // for its reason text helps no one.
-  for (const char& ch : out->reason) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    if ((u < 0x20 && u != '\t') || u == 0x7F) {
-      c.set_pos(&ch);
-      return c.fail(err, "control character in reason phrase");
-    }
+  const char* reason_end = out->reason.data() + out->reason.size();
+  if (const char* bad =
+          find_first(line.data(), out->reason.data(), reason_end, control_mask, is_control);
+      bad != reason_end) {
+    c.set_pos(bad);
+    return c.fail(err, "control character in reason phrase");
   }
   return true;
 }

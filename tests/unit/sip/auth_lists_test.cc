@@ -2,6 +2,7 @@
 
 #include "control/sip/auth.h"
 #include "control/sip/lists.h"
+#include "control/sip/message.h"
 
 namespace trunkline::sip {
 namespace {
@@ -102,6 +103,64 @@ TEST(MediaTypes, ContentTypeAndAcceptRanges) {
   Cursor novalue("text/plain;charset");
   EXPECT_FALSE(parse_media_type(novalue, &mt, &e));
   EXPECT_STREQ(e.detail, "media type parameter needs a value");
+}
+
+}  // namespace
+}  // namespace trunkline::sip
+
+namespace trunkline::sip {
+namespace {
+
+TEST(Authorization, RepeatsAndRulesAreMatchedWithoutRegardToCase) {
+  AuthField a;
+  SyntaxError e;
+  // Same length, first and last letter: only iequals() tells these apart.
+  ASSERT_TRUE(parse_credentials("Digest realm=\"a\", rxxlm=\"b\", RealM=x", &a, &e) == false);
+  EXPECT_STREQ(e.detail, "Digest parameter has the wrong form");
+  ASSERT_TRUE(parse_credentials("Digest realm=\"a\", rxxlm=\"b\"", &a, &e));
+  EXPECT_EQ(a.param_count, 2);
+  EXPECT_FALSE(parse_credentials("Digest realm=\"a\", rxxlm=\"b\", REALM=\"c\"", &a, &e));
+  EXPECT_STREQ(e.detail, "repeated authentication parameter");
+  EXPECT_FALSE(parse_credentials("Other a=1, b=2, c=3, d=4, e=5, A=6", &a, &e));
+  EXPECT_STREQ(e.detail, "repeated authentication parameter");
+  // Up to the limit of parameters, and one past it.
+  std::string many = "Other p0=0";
+  for (int i = 1; i < 24; ++i) many += ", p" + std::to_string(i) + "=0";
+  ASSERT_TRUE(parse_credentials(many, &a, &e));
+  EXPECT_EQ(a.param_count, 24);
+  EXPECT_FALSE(parse_credentials(many + ", p0=1", &a, &e));
+  EXPECT_STREQ(e.detail, "repeated authentication parameter");
+  EXPECT_FALSE(parse_credentials(many + ", q=1", &a, &e));
+  EXPECT_STREQ(e.detail, "too many authentication parameters");
+  // Hex checks at every position of a 32- and 64-digit response.
+  for (std::size_t len : {32u, 64u}) {
+    for (std::size_t at = 0; at < len; at += 7) {
+      std::string hex(len, 'F');
+      hex[at] = 'g';
+      EXPECT_FALSE(parse_credentials("Digest response=\"" + hex + "\"", &a, &e)) << at;
+      hex[at] = '9';
+      EXPECT_TRUE(parse_credentials("Digest response=\"" + hex + "\"", &a, &e)) << at;
+    }
+  }
+  EXPECT_FALSE(parse_credentials("Digest nc=0000000G", &a, &e));
+  EXPECT_TRUE(parse_credentials("Digest NC=abcdef01", &a, &e));
+}
+
+TEST(TokenLists, ReaderWalksAllowTokenByToken) {
+  std::string msg =
+      "OPTIONS sip:a@example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+      "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
+      "Call-ID: x\r\nCSeq: 1 OPTIONS\r\n"
+      "Allow: INVITE, ACK ,CANCEL,\r\n BYE\r\nAllow: OPTIONS\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse_message(msg, &m).ok());
+  ListReader<std::string_view> r(m, HeaderId::kAllow, parse_list_token);
+  std::string all;
+  std::string_view t;
+  while (r.next(&t)) all += std::string(t) + "|";
+  EXPECT_TRUE(r.error().ok());
+  EXPECT_EQ(all, "INVITE|ACK|CANCEL|BYE|OPTIONS|");
 }
 
 }  // namespace

@@ -62,3 +62,48 @@ TEST(Date, Rfc1123InGmtOnly) {
 
 }  // namespace
 }  // namespace trunkline::sip
+
+namespace trunkline::sip {
+namespace {
+
+TEST(CSeq, RangeEdgesAndLongLeadingZeros) {
+  CSeq c;
+  SyntaxError e;
+  ASSERT_TRUE(parse_cseq("2147483647 ACK", &c, &e));
+  EXPECT_EQ(c.number, 2147483647u);
+  EXPECT_FALSE(parse_cseq("2147483648 ACK", &c, &e));
+  EXPECT_STREQ(e.detail, "CSeq number not below 2^31");
+  // More digits than the 18-digit fast path takes, in range and not.
+  ASSERT_TRUE(parse_cseq("0000000000000000000000001 ACK", &c, &e));
+  EXPECT_EQ(c.number, 1u);
+  EXPECT_FALSE(parse_cseq("99999999999999999999999 ACK", &c, &e));
+  EXPECT_STREQ(e.detail, "CSeq number not below 2^31");
+  std::uint32_t v = 0;
+  EXPECT_TRUE(parse_content_length("000000000000000000004294967295", &v, nullptr));
+  EXPECT_EQ(v, 4294967295u);
+  EXPECT_FALSE(parse_content_length("999999999999999999", &v, &e));
+  EXPECT_STREQ(e.detail, "Content-Length above 2^32-1");
+}
+
+TEST(CallId, LengthsAroundTheSixteenOctetBlocks) {
+  for (std::size_t n : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 48u}) {
+    std::string id(n, 'a');
+    EXPECT_TRUE(parse_call_id(id, nullptr)) << n;
+    EXPECT_TRUE(parse_call_id(id + "@" + id, nullptr)) << n;
+    SyntaxError e;
+    // A bad octet at each end and in the middle is found where it is.
+    for (std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+      std::string bad = id + "@" + id;
+      bad[n + 1 + at] = ';';
+      EXPECT_FALSE(parse_call_id(bad, &e)) << n << " " << at;
+      EXPECT_EQ(e.at - bad.data(), static_cast<std::ptrdiff_t>(n + 1 + at));
+    }
+  }
+  // Word characters beyond alphanumerics, '-' and '.' after a long run.
+  EXPECT_TRUE(parse_call_id("0123456789abcdef!%*_+`'~()<>:\\\"/[]?{}@x", nullptr));
+  EXPECT_FALSE(parse_call_id("0123456789abcdef0123\xC3\xA9", nullptr));
+  EXPECT_FALSE(parse_call_id("0123456789abcdef0123 ", nullptr));
+}
+
+}  // namespace
+}  // namespace trunkline::sip

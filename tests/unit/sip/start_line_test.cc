@@ -74,3 +74,69 @@ TEST(StatusLine, RefusesBadCodes) {
 
 }  // namespace
 }  // namespace trunkline::sip
+
+namespace trunkline::sip {
+namespace {
+
+TEST(RequestLine, WhiteSpaceInsideLongAndShortUris) {
+  for (std::size_t n : {1u, 14u, 15u, 16u, 17u, 40u}) {
+    std::string uri = "sip:" + std::string(n, 'a') + "@h.example";
+    RequestLine rl;
+    bool wv = false;
+    EXPECT_TRUE(parse_request_line("OPTIONS " + uri + " SIP/2.0", &rl, nullptr, &wv)) << n;
+    for (char ws : {' ', '\t'}) {
+      std::string line = "OPTIONS " + uri + " SIP/2.0";
+      std::size_t at = 8 + 4 + n / 2;
+      line.insert(at, 1, ws);
+      SyntaxError e;
+      EXPECT_FALSE(parse_request_line(line, &rl, &e, &wv)) << line;
+      if (ws == ' ') continue;  // an SP splits off the version instead
+      EXPECT_STREQ(e.detail, "white space inside Request-URI");
+      EXPECT_EQ(e.at - line.data(), static_cast<std::ptrdiff_t>(at));
+    }
+  }
+}
+
+TEST(RequestLine, VersionFastPathAndOthers) {
+  RequestLine rl;
+  bool wv = false;
+  ASSERT_TRUE(parse_request_line("ACK sip:a@b SIP/2.0", &rl, nullptr, &wv));
+  ASSERT_TRUE(parse_request_line("ACK sip:a@b Sip/2.0", &rl, nullptr, &wv));
+  EXPECT_EQ(rl.version, "Sip/2.0");
+  EXPECT_EQ(request_error("ACK sip:a@b SIP/2.00", &wv), "SIP version not supported");
+  EXPECT_TRUE(wv);
+  EXPECT_EQ(request_error("ACK sip:a@b SIP/2.x"), "invalid SIP version");
+}
+
+TEST(StatusLine, LooksLikeOneInAnyCase) {
+  EXPECT_TRUE(looks_like_status_line("SIP/2.0 200 OK"));
+  EXPECT_TRUE(looks_like_status_line("sIp/2.0 200 OK"));
+  EXPECT_FALSE(looks_like_status_line("SIP/"));
+  EXPECT_FALSE(looks_like_status_line("SIP/x.0 200 OK"));
+  EXPECT_FALSE(looks_like_status_line("SIPS2.0 200 OK"));
+}
+
+TEST(StatusLine, ControlCharactersAnywhereInTheReason) {
+  std::string reason(40, 'r');
+  reason += "\xC3\xA9\t";  // UTF-8 and HTAB are fine
+  StatusLine sl;
+  ASSERT_TRUE(parse_status_line("SIP/2.0 200 " + reason, &sl, nullptr));
+  for (std::size_t at : {0u, 1u, 15u, 16u, 17u, 30u, 41u}) {
+    for (char bad : {'\x01', '\x1F', '\x7F', '\0'}) {
+      std::string line = "SIP/2.0 200 " + reason;
+      line[12 + at] = bad;
+      SyntaxError e;
+      EXPECT_FALSE(parse_status_line(line, &sl, &e)) << at;
+      EXPECT_STREQ(e.detail, "control character in reason phrase");
+      EXPECT_EQ(e.at - line.data(), static_cast<std::ptrdiff_t>(12 + at));
+    }
+  }
+  SyntaxError e;
+  EXPECT_FALSE(parse_status_line("sip/3.0 200 OK", &sl, &e));
+  EXPECT_STREQ(e.detail, "SIP version not supported");
+  ASSERT_TRUE(parse_status_line("sip/2.0 200 OK", &sl, &e));
+  EXPECT_EQ(sl.version, "sip/2.0");
+}
+
+}  // namespace
+}  // namespace trunkline::sip

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "control/sip/message.h"
 
 namespace trunkline::sip {
@@ -148,6 +150,107 @@ TEST(Via, ReaderGoesOnAfterTheTopViaWithoutParsingItAgain) {
   EXPECT_EQ(v.branch, "z9hG4bK3");
   EXPECT_FALSE(rest.next(&v));
   EXPECT_TRUE(rest.error().ok());
+}
+
+}  // namespace
+}  // namespace trunkline::sip
+
+namespace trunkline::sip {
+namespace {
+
+// The sent-protocol fast path ("SIP/2.0/UDP ") and the shapes it leaves to
+// the general parser must give the same fields.
+TEST(Via, SentProtocolFastPathAndItsNeighbours) {
+  Via v;
+  ASSERT_TRUE(parse_one("SIP / 2.0 / UDP 192.0.2.1;branch=z9hG4bK1", &v));
+  EXPECT_EQ(v.protocol_name, "SIP");
+  EXPECT_EQ(v.protocol_version, "2.0");
+  EXPECT_EQ(v.transport, "UDP");
+  EXPECT_EQ(v.text, "SIP / 2.0 / UDP 192.0.2.1;branch=z9hG4bK1");
+  ASSERT_TRUE(parse_one("sip/2.0/udp 192.0.2.1", &v));
+  EXPECT_EQ(v.protocol_name, "sip");
+  EXPECT_EQ(v.transport, "udp");
+  ASSERT_TRUE(parse_one("SIP/2.0/SCTP h.example.com", &v));
+  EXPECT_EQ(v.transport, "SCTP");
+  ASSERT_TRUE(parse_one("SIP/2.0/TLS\t \th.example.com", &v));
+  EXPECT_EQ(v.transport, "TLS");
+  EXPECT_EQ(v.host.text, "h.example.com");
+  SyntaxError e;
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP", &v, &e));
+  EXPECT_STREQ(e.detail, "expected white space before Via sent-by");
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP ", &v, &e));
+  EXPECT_STREQ(e.detail, "expected host");
+}
+
+TEST(Via, Ipv4SentByFastPathAgreesWithParseHost) {
+  Via v;
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 198.51.100.10:5060;rport", &v));
+  EXPECT_EQ(v.host.text, "198.51.100.10");
+  EXPECT_EQ(v.host.kind, HostKind::kIPv4);
+  EXPECT_EQ(v.port, 5060);
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 1.2.3.4.example.com", &v));  // a name, not an address
+  EXPECT_EQ(v.host.kind, HostKind::kName);
+  EXPECT_EQ(v.host.text, "1.2.3.4.example.com");
+  SyntaxError e;
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP 1.2.3.256", &v, &e));
+  EXPECT_STREQ(e.detail, "invalid host name");
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP 1.2.3.4444", &v, &e));
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 001.002.003.004", &v));
+  EXPECT_EQ(v.host.kind, HostKind::kIPv4);
+}
+
+TEST(Via, ParameterFastPathLeavesUnusualShapesToTheGeneralParser) {
+  Via v;
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;BRANCH=z9hG4bKa ; rport = 5060 ;Received=::1", &v));
+  EXPECT_EQ(v.branch, "z9hG4bKa");
+  EXPECT_EQ(v.rport, 5060);
+  EXPECT_EQ(v.received, "::1");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branch=\"x\"y;rport", &v) == false);
+  SyntaxError e;
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP h;branch=\"x\"", &v, &e));
+  EXPECT_STREQ(e.detail, "branch parameter needs a token value");
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP h;received=1.2.3", &v, &e));
+  EXPECT_STREQ(e.detail, "received is not an IP address");
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP h;branch=", &v, &e));
+  EXPECT_STREQ(e.detail, "expected parameter value");
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP h;=x", &v, &e));
+  EXPECT_STREQ(e.detail, "empty Via parameter");
+  // Names that fold onto the known ones only by case.
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;bRaNcH=z9hG4bKb;TTL=3;mAdDr=h2", &v));
+  EXPECT_EQ(v.branch, "z9hG4bKb");
+  EXPECT_EQ(v.ttl, 3);
+  EXPECT_EQ(v.maddr, "h2");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branch=x", &v));  // "branch=" with one octet after
+  EXPECT_EQ(v.branch, "x");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branchy=x;branch=yy", &v));
+  EXPECT_EQ(v.branch, "yy");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 10.0.0.1:65535;rport=0", &v));
+  EXPECT_EQ(v.port, 65535);
+  EXPECT_EQ(v.rport, 0);
+  EXPECT_FALSE(parse_one("SIP/2.0/UDP 10.0.0.1:65536", &v, &e));
+  EXPECT_STREQ(e.detail, "port number above 65535");
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP 10.0.0.1:0000005060", &v));
+  EXPECT_EQ(v.port, 5060);
+  ASSERT_TRUE(parse_one("SIP/2.0/UDP h;branc!=x;rpor_=1", &v));
+  EXPECT_FALSE(v.has_branch);
+  EXPECT_FALSE(v.has_rport);
+}
+
+TEST(Via, ReaderCanDeduceItsElementType) {
+  std::string msg =
+      "SIP/2.0 200 OK\r\n"
+      "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1, SIP/2.0/TCP b.example.com\r\n"
+      "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\n"
+      "Call-ID: x\r\nCSeq: 1 INVITE\r\n\r\n";
+  Message m;
+  ASSERT_TRUE(parse_message(msg, &m).ok());
+  ListReader r(m, HeaderId::kVia, parse_via);
+  static_assert(std::is_same_v<decltype(r), ListReader<Via>>);
+  Via v;
+  int n = 0;
+  while (r.next(&v)) ++n;
+  EXPECT_EQ(n, 2);
+  EXPECT_TRUE(r.error().ok());
 }
 
 }  // namespace
