@@ -83,31 +83,63 @@ constexpr bool is(char c, std::uint32_t classes) {
   return (detail::kCharTable[static_cast<unsigned char>(c)] & classes) != 0;
 }
 
+#if defined(__SSE2__)
+// Bit i set where octet i of v is a token character.
+[[gnu::always_inline]] inline unsigned token_bits16(__m128i v) {
+  auto in_range = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(hi + 1)), x));
+  };
+  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i ok = _mm_or_si128(in_range(lower, 'a', 'z'), in_range(v, '0', '9'));
+  ok = _mm_or_si128(ok, in_range(v, '-', '.'));  // - .
+  ok = _mm_or_si128(ok, in_range(v, '*', '+'));  // * +
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('~')));
+  return static_cast<unsigned>(_mm_movemask_epi8(ok));
+}
+#endif
+
 // End of the run of token characters starting at p (RFC 3261 token:
 // alphanumerics and - . ! % * _ + ` ' ~). Sixteen octets at a time with
 // SSE2: branch values, tags, Call-IDs and host names are long runs.
 inline const char* scan_token(const char* p, const char* end) {
 #if defined(__SSE2__)
   while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    auto in_range = [](__m128i x, char lo, char hi) {
-      return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                           _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(hi + 1)), x));
-    };
-    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i ok = _mm_or_si128(in_range(lower, 'a', 'z'), in_range(v, '0', '9'));
-    ok = _mm_or_si128(ok, in_range(v, '-', '.'));  // - .
-    ok = _mm_or_si128(ok, in_range(v, '*', '+'));  // * +
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
-    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('~')));
-    unsigned bad = ~static_cast<unsigned>(_mm_movemask_epi8(ok)) & 0xFFFFu;
+    unsigned bad = ~token_bits16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) & 0xFFFFu;
     if (bad != 0) return p + __builtin_ctz(bad);
     p += 16;
   }
+#endif
+  while (p < end && (detail::kCharTable[static_cast<unsigned char>(*p)] & kToken) != 0) ++p;
+  return p;
+}
+
+// The same, where [lo, end) may be read: a run that ends within the last
+// 16 octets is finished with one load of those 16 (ending at `end`) rather
+// than octet by octet. Most tags, parameter names and values are that short.
+inline const char* scan_token(const char* lo, const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    unsigned bad = ~token_bits16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) & 0xFFFFu;
+    if (bad != 0) return p + __builtin_ctz(bad);
+    p += 16;
+  }
+  if (p < end && end - lo >= 16) {
+    const char* base = end - 16;
+    // Octet i of the load is p[i - skip]; past `end` counts as a stop.
+    unsigned skip = static_cast<unsigned>(p - base);
+    unsigned bad =
+        (~token_bits16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base))) & 0xFFFFu) >> skip;
+    bad |= 0x10000u >> skip;
+    return p + __builtin_ctz(bad);
+  }
+#else
+  (void)lo;
 #endif
   while (p < end && (detail::kCharTable[static_cast<unsigned char>(*p)] & kToken) != 0) ++p;
   return p;

@@ -22,8 +22,9 @@ struct SyntaxError {
 
 class Cursor {
  public:
-  explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
-  Cursor(const char* begin, const char* end) : p_(begin), end_(end) {}
+  explicit Cursor(std::string_view text)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+  Cursor(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
 
   bool done() const { return p_ >= end_; }
   // The next byte, or NUL at the end (callers check done() where NUL matters).
@@ -34,6 +35,9 @@ class Cursor {
   bool at(char c) const { return p_ < end_ && *p_ == c; }
   const char* pos() const { return p_; }
   const char* end() const { return end_; }
+  // Where the text began: SIMD scans may read [begin(), end()) to finish a
+  // short run near the end with one load instead of an octet loop.
+  const char* begin() const { return begin_; }
   void set_pos(const char* p) { p_ = p; }
   void advance(std::size_t n = 1) { p_ += n; }
   std::string_view rest() const { return {p_, static_cast<std::size_t>(end_ - p_)}; }
@@ -63,7 +67,7 @@ class Cursor {
   }
   std::string_view take_token() {
     const char* start = p_;
-    p_ = scan_token(p_, end_);
+    p_ = scan_token(begin_, p_, end_);
     return {start, static_cast<std::size_t>(p_ - start)};
   }
   std::string_view take_while(std::uint32_t classes) {
@@ -81,6 +85,7 @@ class Cursor {
   }
 
  private:
+  const char* begin_;
   const char* p_;
   const char* end_;
 };
