@@ -35,8 +35,8 @@ class Cursor {
   bool at(char c) const { return p_ < end_ && *p_ == c; }
   const char* pos() const { return p_; }
   const char* end() const { return end_; }
-  // Where the text began: SIMD scans may read [begin(), end()) to finish a
-  // short run near the end with one load instead of an octet loop.
+  // Where the text began: a SIMD scan near the end may load the 16 or 32
+  // octets that end at end() when the text has them, instead of a padded copy.
   const char* begin() const { return begin_; }
   void set_pos(const char* p) { p_ = p; }
   void advance(std::size_t n = 1) { p_ += n; }
@@ -67,7 +67,7 @@ class Cursor {
   }
   std::string_view take_token() {
     const char* start = p_;
-    p_ = scan_token(begin_, p_, end_);
+    p_ = scan_token(p_, end_);
     return {start, static_cast<std::size_t>(p_ - start)};
   }
   std::string_view take_while(std::uint32_t classes) {
