@@ -46,12 +46,35 @@ class HeaderParams {
   std::string_view raw_;
 };
 
+// The rest of take_escaped() from p, the first "%" of the run.
+bool take_escaped_from(Cursor& c, const char* p, std::uint32_t classes, std::string_view* out,
+                       SyntaxError* err);
+
 // %-escaped run of characters of `classes` (at least `min` long). Fails on a
-// "%" not followed by two hex digits.
-bool take_escaped(Cursor& c, std::uint32_t classes, std::string_view* out, SyntaxError* err);
+// "%" not followed by two hex digits. Inline: most runs hold no escape.
+[[gnu::always_inline]] inline bool take_escaped(Cursor& c, std::uint32_t classes,
+                                                std::string_view* out, SyntaxError* err) {
+  const char* start = c.pos();
+  const char* p = scan_class(start, c.end(), classes);
+  if (p != c.end() && *p == '%') return take_escaped_from(c, p, classes, out, err);
+  c.set_pos(p);
+  *out = std::string_view(start, static_cast<std::size_t>(p - start));
+  return true;
+}
 
 // uri-parameter after its ";": pname [ "=" pvalue ].
-bool parse_uri_param(Cursor& c, Param* out, SyntaxError* err);
+[[gnu::always_inline]] inline bool parse_uri_param(Cursor& c, Param* out, SyntaxError* err) {
+  constexpr std::uint32_t kParamChar = kParamUnreserved | kUnreserved;
+  if (!take_escaped(c, kParamChar, &out->name, err)) return false;
+  if (out->name.empty()) return c.fail(err, "empty URI parameter");
+  out->quoted = false;
+  out->has_value = c.consume('=');
+  out->value = {};
+  if (!out->has_value) return true;
+  if (!take_escaped(c, kParamChar, &out->value, err)) return false;
+  if (out->value.empty()) return c.fail(err, "empty URI parameter value");
+  return true;
+}
 
 class UriParams {
  public:

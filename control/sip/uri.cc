@@ -1,5 +1,7 @@
 #include "control/sip/uri.h"
 
+#include <cstring>
+
 namespace trunkline::sip {
 namespace {
 
@@ -20,8 +22,7 @@ bool parse_sip_uri(Cursor& c, Uri* out, SyntaxError* err) {
   // else (password, escapes, a character the user part may not hold) takes
   // the general path below, which finds the "@" wherever it is.
   const char* begin = c.pos();
-  const char* q = begin;
-  while (q < c.end() && is(*q, kUnreserved | kUserUnreserved)) ++q;
+  const char* q = scan_class(begin, c.end(), kUnreserved | kUserUnreserved);
   if (q < c.end() && *q == '@' && q != begin) {
     out->has_user = true;
     out->user = std::string_view(begin, static_cast<std::size_t>(q - begin));
@@ -165,6 +166,21 @@ void reset(Uri* out, std::string_view text) {
 bool parse_uri(std::string_view text, Uri* out, SyntaxError* err) {
   reset(out, text);
   Cursor c(text);
+  // "sip:" in any case, the usual scheme, in one 4-octet compare.
+  if (text.size() >= 4) {
+    std::uint32_t head;
+    std::memcpy(&head, text.data(), 4);
+    std::uint32_t want;
+    std::memcpy(&want, "sip:", 4);
+    std::uint32_t lower_letters;
+    std::memcpy(&lower_letters, "\x20\x20\x20\x00", 4);
+    if ((head | lower_letters) == want) {
+      out->scheme = text.substr(0, 3);
+      out->kind = UriScheme::kSip;
+      c.advance(4);
+      return parse_sip_uri(c, out, err);
+    }
+  }
   if (!is(c.peek(), kAlpha)) return c.fail(err, "URI scheme must start with a letter");
   out->scheme = c.take_while(kSchemeChar);
   if (!c.consume(':')) return c.fail(err, "expected ':' after URI scheme");
