@@ -2,7 +2,7 @@
 
 namespace trunkline::sip {
 
-bool parse_generic_param(Cursor& c, Param* out, SyntaxError* err) {
+bool parse_generic_param_general(Cursor& c, Param* out, SyntaxError* err) {
   if (!parse_token(c, &out->name, err, "expected parameter name")) return false;
   out->value = {};
   out->has_value = false;
