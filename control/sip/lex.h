@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -133,11 +134,39 @@ bool parse_host(Cursor& c, Host* out, SyntaxError* err);
 // port = 1*DIGIT, 0..65535
 bool parse_port(Cursor& c, std::uint16_t* out, SyntaxError* err);
 
-// Case-insensitive ASCII comparison.
+// Case-insensitive ASCII comparison. Octets that differ must differ only in
+// the case bit, and be letters.
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned diff = static_cast<unsigned char>(a[i] ^ b[i]);
+    if (diff == 0) continue;
+    if (diff != 0x20 || static_cast<unsigned char>((a[i] | 0x20) - 'a') >= 26) return false;
+  }
+  return true;
+}
+
+// iequals(a, lit) for a lowercase literal, the known parameter and scheme
+// names: a fixed-size load and one compare per 8 octets, the case bit
+// folded in only where the literal has a letter.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool iequals_lower(std::string_view a, const char (&lit)[N]) {
+  constexpr std::size_t n = N - 1;
+  static_assert(n > 0);
+  if (a.size() != n) return false;
+  for (std::size_t off = 0; off < n; off += 8) {
+    const std::size_t len = n - off < 8 ? n - off : 8;
+    char want[8] = {}, fold[8] = {};
+    for (std::size_t i = 0; i < len; ++i) {
+      want[i] = lit[off + i];
+      fold[i] = lit[off + i] >= 'a' && lit[off + i] <= 'z' ? 0x20 : 0;
+    }
+    std::uint64_t x = 0, w = 0, f = 0;
+    std::memcpy(&x, a.data() + off, len);
+    std::memcpy(&w, want, 8);
+    std::memcpy(&f, fold, 8);
+    if ((x | f) != w) return false;
+  }
   return true;
 }
 

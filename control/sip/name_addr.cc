@@ -132,7 +132,7 @@ bool parse_from_to(std::string_view value, FromTo* out, SyntaxError* err) {
   out->has_tag = false;
   if (!parse_address(c, &out->addr, AddrForm::kNameAddrOrAddrSpec, err)) return false;
   bool ok = parse_address_params(c, &out->addr, err, [&](const Param& p, const char* at) {
-    if (iequals(p.name, "tag")) {
+    if (iequals_lower(p.name, "tag")) {
       if (!p.has_value || p.quoted) {
         c.set_pos(at);
         return c.fail(err, "tag parameter needs a token value");
@@ -162,14 +162,14 @@ bool parse_contact(Cursor& c, Contact* out, SyntaxError* err) {
   out->has_expires = false;
   if (!parse_address(c, &out->addr, AddrForm::kNameAddrOrAddrSpec, err)) return false;
   return parse_address_params(c, &out->addr, err, [&](const Param& p, const char* at) {
-    if (iequals(p.name, "q")) {
+    if (iequals_lower(p.name, "q")) {
       if (!p.has_value || p.quoted || !is_qvalue(p.value)) {
         c.set_pos(at);
         return c.fail(err, "q is not a qvalue");
       }
       out->q = p.value;
       out->has_q = true;
-    } else if (iequals(p.name, "expires")) {
+    } else if (iequals_lower(p.name, "expires")) {
       std::uint64_t v = 0;
       if (!p.has_value || p.quoted || !parse_decimal(p.value, 0xFFFFFFFFu, &v)) {
         c.set_pos(at);

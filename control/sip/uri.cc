@@ -60,19 +60,19 @@ bool parse_sip_uri(Cursor& c, Uri* out, SyntaxError* err) {
     // The parameters the stack reads, told apart by length first.
     switch (p.name.size()) {
       case 2:
-        if (iequals(p.name, "lr")) out->lr = true;
+        if (iequals_lower(p.name, "lr")) out->lr = true;
         break;
       case 4:
-        if (iequals(p.name, "user")) out->user_param = p.value;
+        if (iequals_lower(p.name, "user")) out->user_param = p.value;
         break;
       case 5:
-        if (iequals(p.name, "maddr")) out->maddr_param = p.value;
+        if (iequals_lower(p.name, "maddr")) out->maddr_param = p.value;
         break;
       case 6:
-        if (iequals(p.name, "method")) out->method_param = p.value;
+        if (iequals_lower(p.name, "method")) out->method_param = p.value;
         break;
       case 9:
-        if (iequals(p.name, "transport")) out->transport_param = p.value;
+        if (iequals_lower(p.name, "transport")) out->transport_param = p.value;
         break;
       default:
         break;
@@ -122,7 +122,7 @@ bool parse_tel_uri(Cursor& c, Uri* out, SyntaxError* err) {
     if (name.empty()) return c.fail(err, "empty tel URI parameter");
     for (char ch : name)
       if (!is(ch, kAlpha | kDigit) && ch != '-') return c.fail(err, "invalid tel parameter name");
-    if (iequals(name, "phone-context")) phone_context = true;
+    if (iequals_lower(name, "phone-context")) phone_context = true;
     if (c.consume('=')) {
       std::string_view value;
       if (!take_escaped(c, kParamUnreserved | kUnreserved, &value, err)) return false;
@@ -184,15 +184,15 @@ bool parse_uri(std::string_view text, Uri* out, SyntaxError* err) {
   if (!is(c.peek(), kAlpha)) return c.fail(err, "URI scheme must start with a letter");
   out->scheme = c.take_while(kSchemeChar);
   if (!c.consume(':')) return c.fail(err, "expected ':' after URI scheme");
-  if (iequals(out->scheme, "sip")) {
+  if (iequals_lower(out->scheme, "sip")) {
     out->kind = UriScheme::kSip;
     return parse_sip_uri(c, out, err);
   }
-  if (iequals(out->scheme, "sips")) {
+  if (iequals_lower(out->scheme, "sips")) {
     out->kind = UriScheme::kSips;
     return parse_sip_uri(c, out, err);
   }
-  if (iequals(out->scheme, "tel")) {
+  if (iequals_lower(out->scheme, "tel")) {
     out->kind = UriScheme::kTel;
     return parse_tel_uri(c, out, err);
   }
