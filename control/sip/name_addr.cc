@@ -124,9 +124,69 @@ bool parse_address_params(Cursor& c, NameAddr* out, SyntaxError* err, F&& on_par
   return true;
 }
 
+// The usual From/To value in one forward pass: ["quoted name" LWS] "<" URI
+// ">" *(";" token ["=" token]), no white space around the separators. False
+// on anything else, before the URI for any fault in front of it, so that
+// the general path redoes the value with the same field resets and errors.
+bool fast_from_to(std::string_view value, FromTo* out) {
+  const char* p = value.data();
+  const char* end = p + value.size();
+  if (p == end) return false;
+  NameAddr& a = out->addr;
+  std::string_view display;
+  bool quoted = *p == '"';
+  if (quoted) {
+    Cursor c(value);
+    if (!parse_quoted_string(c, &display, nullptr)) return false;
+    p = c.pos();
+    while (p != end && is(*p, kLws)) ++p;
+  }
+  if (p == end || *p != '<') return false;
+  const char* begin = p + 1;
+  const char* close =
+      static_cast<const char*>(std::memchr(begin, '>', static_cast<std::size_t>(end - begin)));
+  if (close == nullptr || close == begin || is(*begin, kLws) || is(close[-1], kLws)) return false;
+  if (!parse_uri(std::string_view(begin, static_cast<std::size_t>(close - begin)), &a.uri, nullptr))
+    return false;
+  p = close + 1;
+  const char* params_start = p;
+  std::string_view tag;
+  bool has_tag = false;
+  while (p != end && *p == ';') {
+    const char* name = p + 1;
+    p = scan_token(name, end);
+    if (p == name) return false;
+    std::string_view n(name, static_cast<std::size_t>(p - name));
+    std::string_view v;
+    bool has_value = p != end && *p == '=';
+    if (has_value) {
+      const char* v_begin = p + 1;
+      p = scan_token(v_begin, end);
+      if (p == v_begin || (p != end && *p == ':')) return false;
+      v = std::string_view(v_begin, static_cast<std::size_t>(p - v_begin));
+    }
+    if (iequals_lower(n, "tag")) {
+      if (!has_value || has_tag) return false;
+      tag = v;
+      has_tag = true;
+    }
+  }
+  if (p != end) return false;
+  a.text = value;
+  a.display_name = display;
+  a.display_name_quoted = quoted;
+  a.bracketed = true;
+  a.params =
+      HeaderParams(std::string_view(params_start, static_cast<std::size_t>(end - params_start)));
+  out->tag = tag;
+  out->has_tag = has_tag;
+  return true;
+}
+
 }  // namespace
 
 bool parse_from_to(std::string_view value, FromTo* out, SyntaxError* err) {
+  if (fast_from_to(value, out)) return true;
   Cursor c(value);
   out->tag = {};
   out->has_tag = false;
