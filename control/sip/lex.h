@@ -146,28 +146,46 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// iequals(a, lit) for a lowercase literal, the known parameter and scheme
-// names: a fixed-size load and one compare per 8 octets, the case bit
-// folded in only where the literal has a letter.
+// A lowercase name known at compile time, with the octets to compare and
+// the case bit to fold in (on letters only), zero-padded to 16.
 template <std::size_t N>
-[[gnu::always_inline]] inline bool iequals_lower(std::string_view a, const char (&lit)[N]) {
-  constexpr std::size_t n = N - 1;
-  static_assert(n > 0);
-  if (a.size() != n) return false;
-  for (std::size_t off = 0; off < n; off += 8) {
-    const std::size_t len = n - off < 8 ? n - off : 8;
-    char want[8] = {}, fold[8] = {};
-    for (std::size_t i = 0; i < len; ++i) {
-      want[i] = lit[off + i];
-      fold[i] = lit[off + i] >= 'a' && lit[off + i] <= 'z' ? 0x20 : 0;
+struct LowerName {
+  static_assert(N > 1 && N <= 17, "1 to 16 octets");
+  static constexpr std::size_t size = N - 1;
+  char want[16] = {};
+  char fold[16] = {};
+  consteval LowerName(const char (&lit)[N]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < size; ++i) {
+      want[i] = lit[i];
+      fold[i] = lit[i] >= 'a' && lit[i] <= 'z' ? 0x20 : 0;
     }
-    std::uint64_t x = 0, w = 0, f = 0;
-    std::memcpy(&x, a.data() + off, len);
-    std::memcpy(&w, want, 8);
-    std::memcpy(&f, fold, 8);
-    if ((x | f) != w) return false;
   }
-  return true;
+};
+
+namespace detail {
+// Len (1-8) octets at p equal to want[0..8) once fold is or-ed in.
+template <std::size_t Len>
+[[gnu::always_inline]] inline bool folded_equal(const char* p, const char* want, const char* fold) {
+  std::uint64_t x = 0, w = 0, f = 0;
+  std::memcpy(&x, p, Len);
+  std::memcpy(&w, want, 8);
+  std::memcpy(&f, fold, 8);
+  return (x | f) == w;
+}
+}  // namespace detail
+
+// iequals(a, Name) for the known parameter and scheme names: fixed-size
+// loads and one compare per 8 octets. Use: iequals_lower<"tag">(name).
+template <LowerName Name>
+[[gnu::always_inline]] inline bool iequals_lower(std::string_view a) {
+  constexpr std::size_t n = Name.size;
+  if (a.size() != n) return false;
+  if constexpr (n <= 8) {
+    return detail::folded_equal<n>(a.data(), Name.want, Name.fold);
+  } else {
+    return detail::folded_equal<8>(a.data(), Name.want, Name.fold) &&
+           detail::folded_equal<n - 8>(a.data() + 8, Name.want + 8, Name.fold + 8);
+  }
 }
 
 }  // namespace trunkline::sip

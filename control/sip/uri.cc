@@ -19,19 +19,19 @@ bool check_escaped(std::string_view text, std::uint32_t classes, SyntaxError* er
 void note_known_param(std::string_view name, std::string_view value, Uri* out) {
   switch (name.size()) {
     case 2:
-      if (iequals_lower(name, "lr")) out->lr = true;
+      if (iequals_lower<"lr">(name)) out->lr = true;
       break;
     case 4:
-      if (iequals_lower(name, "user")) out->user_param = value;
+      if (iequals_lower<"user">(name)) out->user_param = value;
       break;
     case 5:
-      if (iequals_lower(name, "maddr")) out->maddr_param = value;
+      if (iequals_lower<"maddr">(name)) out->maddr_param = value;
       break;
     case 6:
-      if (iequals_lower(name, "method")) out->method_param = value;
+      if (iequals_lower<"method">(name)) out->method_param = value;
       break;
     case 9:
-      if (iequals_lower(name, "transport")) out->transport_param = value;
+      if (iequals_lower<"transport">(name)) out->transport_param = value;
       break;
     default:
       break;
@@ -126,7 +126,7 @@ bool parse_tel_uri(Cursor& c, Uri* out, SyntaxError* err) {
     if (name.empty()) return c.fail(err, "empty tel URI parameter");
     for (char ch : name)
       if (!is(ch, kAlpha | kDigit) && ch != '-') return c.fail(err, "invalid tel parameter name");
-    if (iequals_lower(name, "phone-context")) phone_context = true;
+    if (iequals_lower<"phone-context">(name)) phone_context = true;
     if (c.consume('=')) {
       std::string_view value;
       if (!take_escaped(c, kParamUnreserved | kUnreserved, &value, err)) return false;
@@ -242,15 +242,15 @@ bool parse_uri(std::string_view text, Uri* out, SyntaxError* err) {
   if (!is(c.peek(), kAlpha)) return c.fail(err, "URI scheme must start with a letter");
   out->scheme = c.take_while(kSchemeChar);
   if (!c.consume(':')) return c.fail(err, "expected ':' after URI scheme");
-  if (iequals_lower(out->scheme, "sip")) {
+  if (iequals_lower<"sip">(out->scheme)) {
     out->kind = UriScheme::kSip;
     return parse_sip_uri(c, out, err);
   }
-  if (iequals_lower(out->scheme, "sips")) {
+  if (iequals_lower<"sips">(out->scheme)) {
     out->kind = UriScheme::kSips;
     return parse_sip_uri(c, out, err);
   }
-  if (iequals_lower(out->scheme, "tel")) {
+  if (iequals_lower<"tel">(out->scheme)) {
     out->kind = UriScheme::kTel;
     return parse_tel_uri(c, out, err);
   }
