@@ -224,6 +224,18 @@ std::string unquote(std::string_view inner) {
 bool parse_decimal(std::string_view digits, std::uint64_t max, std::uint64_t* out) {
   if (digits.empty()) return false;
   std::uint64_t v = 0;
+  if (digits.size() <= 19) {
+    // Under 10^19 < 2^64: no overflow, so one compare with max at the end
+    // instead of a division per digit.
+    for (char ch : digits) {
+      unsigned d = static_cast<unsigned char>(ch) - unsigned{'0'};
+      if (d > 9) return false;
+      v = v * 10 + d;
+    }
+    if (v > max) return false;
+    *out = v;
+    return true;
+  }
   for (char ch : digits) {
     if (ch < '0' || ch > '9') return false;
     unsigned d = static_cast<unsigned>(ch - '0');
@@ -253,7 +265,9 @@ std::string unescape(std::string_view text) {
 }
 
 bool is_ipv4_address(std::string_view text) {
-  // Four groups of 1-3 digits, each at most 255, joined by dots.
+  // Four groups of 1-3 digits, each at most 255, joined by dots: 7 to 15
+  // octets, which turns most names away before the loop.
+  if (text.size() < 7 || text.size() > 15) return false;
   const char* p = text.data();
   const char* end = p + text.size();
   for (int group = 0; group < 4; ++group) {
@@ -261,15 +275,15 @@ bool is_ipv4_address(std::string_view text) {
       if (p == end || *p != '.') return false;
       ++p;
     }
-    unsigned value = p < end ? static_cast<unsigned char>(*p) - unsigned{'0'} : 10u;
-    if (value > 9) return false;
-    ++p;
-    for (int i = 1; i < 3 && p < end; ++i, ++p) {
+    const char* digits = p;
+    unsigned value = 0;
+    while (p != end && p - digits < 3) {
       unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
       if (d > 9) break;
       value = value * 10 + d;
+      ++p;
     }
-    if (value > 255) return false;
+    if (p == digits || value > 255) return false;
   }
   return p == end;
 }

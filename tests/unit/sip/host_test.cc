@@ -170,5 +170,26 @@ TEST(HostParse, DottedQuadLimits) {
     EXPECT_EQ(parse(bad).detail, "invalid host name") << bad;
 }
 
+TEST(Decimal, LimitsWithAndWithoutTheLongPath) {
+  std::uint64_t v = 0;
+  EXPECT_TRUE(parse_decimal("4294967295", 0xFFFFFFFFu, &v));
+  EXPECT_EQ(v, 4294967295u);
+  EXPECT_FALSE(parse_decimal("4294967296", 0xFFFFFFFFu, &v));
+  EXPECT_TRUE(parse_decimal("9999999999999999999", ~std::uint64_t{0}, &v));  // 19 digits
+  EXPECT_TRUE(parse_decimal("18446744073709551615", ~std::uint64_t{0}, &v));
+  EXPECT_EQ(v, ~std::uint64_t{0});
+  EXPECT_FALSE(parse_decimal("18446744073709551616", ~std::uint64_t{0}, &v));
+  EXPECT_TRUE(parse_decimal("00000000000000000000042", 100, &v));  // leading zeros, 23 digits
+  EXPECT_EQ(v, 42u);
+  EXPECT_FALSE(parse_decimal("12a", 100, &v));
+  EXPECT_FALSE(parse_decimal("", 100, &v));
+  EXPECT_TRUE(is_ipv4_address("1.2.3.4"));
+  EXPECT_TRUE(is_ipv4_address("255.255.255.255"));
+  EXPECT_FALSE(is_ipv4_address("255.255.255.2555"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3.4."));
+  EXPECT_FALSE(is_ipv4_address("example"));
+}
+
 }  // namespace
 }  // namespace trunkline::sip
