@@ -117,7 +117,9 @@ struct HostBits {
   HostBits lo, hi{0, 0, 0, 0};
   if (left >= 16) {
     lo = host_bits16(p, 0);
-    if (left >= 32) {
+    if ((lo.alpha | lo.digit | lo.dot | lo.hyphen) != 0xFFFFu) {
+      // The host ends in the first 16 octets: no second load.
+    } else if (left >= 32) {
       hi = host_bits16(p + 16, 0);
     } else if (left > 16) {
       hi = host_bits16(end - 16, static_cast<unsigned>(32 - left));
