@@ -277,15 +277,24 @@ bool is_ipv4_address(std::string_view text) {
       if (p == end || *p != '.') return false;
       ++p;
     }
-    const char* digits = p;
-    unsigned value = 0;
-    while (p != end && p - digits < 3) {
-      unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
-      if (d > 9) break;
+    // One to three digits, read one by one: no loop counter.
+    auto digit = [&p, end](unsigned* d) {
+      if (p == end) return false;
+      *d = static_cast<unsigned char>(*p) - unsigned{'0'};
+      return *d <= 9;
+    };
+    unsigned value = 0, d = 0;
+    if (!digit(&value)) return false;
+    ++p;
+    if (digit(&d)) {
       value = value * 10 + d;
       ++p;
+      if (digit(&d)) {
+        value = value * 10 + d;
+        ++p;
+      }
     }
-    if (p == digits || value > 255) return false;
+    if (value > 255) return false;
   }
   return p == end;
 }
