@@ -56,37 +56,87 @@ unsigned range_bits16(__m128i v, char lo, char hi) {
 }
 #endif
 
+#if defined(__SSE2__)
+// Dotted quad from the dot mask of an all-digit run of n octets: four
+// groups of 1-3 digits, none above 255 (leading zeros allowed), as
+// is_ipv4_address() has it, without a second pass over the text.
+bool dotted_quad(const char* p, int n, std::uint32_t dot) {
+  // Exactly three dots (no popcount: that is a library call without -mpopcnt).
+  if (n > 15 || dot == 0) return false;
+  int d1 = __builtin_ctz(dot);
+  dot &= dot - 1;
+  if (dot == 0) return false;
+  int d2 = __builtin_ctz(dot);
+  dot &= dot - 1;
+  if (dot == 0) return false;
+  int d3 = __builtin_ctz(dot);
+  if ((dot & (dot - 1)) != 0) return false;
+  // A group is 1-3 digits; only a 3-digit one can exceed 255.
+  auto group_ok = [p](int start, int len) {
+    if (static_cast<unsigned>(len - 1) > 2u) return false;
+    if (len < 3) return true;
+    const char* q = p + start;
+    return (q[0] - '0') * 100 + (q[1] - '0') * 10 + (q[2] - '0') <= 255;
+  };
+  return group_ok(0, d1) && group_ok(d1 + 1, d2 - d1 - 1) && group_ok(d2 + 1, d3 - d2 - 1) &&
+         group_ok(d3 + 1, n - d3 - 1);
+}
+#endif
+
+#if defined(__SSE2__)
+// Host octet classes of 16 octets, one bit per octet.
+struct HostBits {
+  std::uint32_t alpha, digit, dot, hyphen;
+};
+
+[[gnu::always_inline]] inline HostBits host_bits16(const char* src, unsigned shift) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+  __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  auto eq = [&v](char ch) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(ch))));
+  };
+  return {range_bits16(lower, 'a', 'z') >> shift, range_bits16(v, '0', '9') >> shift,
+          eq('.') >> shift, eq('-') >> shift};
+}
+#endif
+
 // The usual host: a name or IPv4 address shorter than 32 octets, checked
 // from bitmasks of 32 octets (letters, digits, dots, hyphens) instead of
 // octet by octet. False, with nothing consumed, for anything else (IPv6
-// references, long hosts, any fault): the
-// general path in parse_host() decides those and words the errors.
-bool fast_host(Cursor& c, Host* out) {
+// references, long hosts, any fault): the general path in parse_host()
+// decides those and words the errors.
+[[gnu::always_inline]] inline bool fast_host(Cursor& c, Host* out) {
 #if defined(__SSE2__)
   const char* p = c.pos();
-  // A URI is parsed as its own text, so its host usually ends the text:
-  // read a zero-padded copy then (NUL is no host octet).
-  const char* src = p;
-  char padded[32];
-  std::size_t left = static_cast<std::size_t>(c.end() - p);
-  if (left == 0) return false;  // no host (and p may be null: no memcpy from it)
-  if (left < sizeof padded) {
-    std::memset(padded, 0, sizeof padded);
+  const char* end = c.end();
+  std::size_t left = static_cast<std::size_t>(end - p);
+  // Bits for octets p[0..31]. A load that would pass the end is taken
+  // ending at the end instead and shifted down, so the octets past the end
+  // read as zero bits, i.e. as stops. Only a text under 16 octets needs a
+  // zero-padded copy (NUL is no host octet).
+  HostBits lo, hi{0, 0, 0, 0};
+  if (left >= 16) {
+    lo = host_bits16(p, 0);
+    if ((lo.alpha | lo.digit | lo.dot | lo.hyphen) != 0xFFFFu) {
+      // The host ends in the first 16 octets: no second load.
+    } else if (left >= 32) {
+      hi = host_bits16(p + 16, 0);
+    } else if (left > 16) {
+      hi = host_bits16(end - 16, static_cast<unsigned>(32 - left));
+    }
+  } else if (end - c.begin() >= 16) {
+    if (left == 0) return false;
+    lo = host_bits16(end - 16, static_cast<unsigned>(16 - left));
+  } else {
+    if (left == 0) return false;  // no host (and p may be null: no memcpy from it)
+    char padded[16] = {};
     std::memcpy(padded, p, left);
-    src = padded;
+    lo = host_bits16(padded, 0);
   }
-  std::uint32_t alpha = 0, digit = 0, dot = 0, hyphen = 0;
-  for (int half = 0; half < 2; ++half) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * half));
-    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    int shift = 16 * half;
-    alpha |= range_bits16(lower, 'a', 'z') << shift;
-    digit |= range_bits16(v, '0', '9') << shift;
-    dot |= static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))))
-           << shift;
-    hyphen |= static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))))
-              << shift;
-  }
+  std::uint32_t alpha = lo.alpha | hi.alpha << 16;
+  std::uint32_t digit = lo.digit | hi.digit << 16;
+  std::uint32_t dot = lo.dot | hi.dot << 16;
+  std::uint32_t hyphen = lo.hyphen | hi.hyphen << 16;
   std::uint32_t stop = ~(alpha | digit | dot | hyphen);
   if (stop == 0 || (stop & 1) != 0) return false;  // 32+ host octets, or none
   int n = __builtin_ctz(stop);
@@ -96,7 +146,7 @@ bool fast_host(Cursor& c, Host* out) {
   hyphen &= in;
   std::string_view text(p, static_cast<std::size_t>(n));
   if ((alpha | hyphen) == 0) {
-    if (!is_ipv4_address(text)) return false;
+    if (!dotted_quad(p, n, dot)) return false;
     out->kind = HostKind::kIPv4;
   } else {
     // A label starting or ending badly: '.' or '-' first, "..", ".-", "-.",
@@ -176,6 +226,18 @@ std::string unquote(std::string_view inner) {
 bool parse_decimal(std::string_view digits, std::uint64_t max, std::uint64_t* out) {
   if (digits.empty()) return false;
   std::uint64_t v = 0;
+  if (digits.size() <= 19) {
+    // Under 10^19 < 2^64: no overflow, so one compare with max at the end
+    // instead of a division per digit.
+    for (char ch : digits) {
+      unsigned d = static_cast<unsigned char>(ch) - unsigned{'0'};
+      if (d > 9) return false;
+      v = v * 10 + d;
+    }
+    if (v > max) return false;
+    *out = v;
+    return true;
+  }
   for (char ch : digits) {
     if (ch < '0' || ch > '9') return false;
     unsigned d = static_cast<unsigned>(ch - '0');
@@ -205,7 +267,9 @@ std::string unescape(std::string_view text) {
 }
 
 bool is_ipv4_address(std::string_view text) {
-  // Four groups of 1-3 digits, each at most 255, joined by dots.
+  // Four groups of 1-3 digits, each at most 255, joined by dots: 7 to 15
+  // octets, which turns most names away before the loop.
+  if (text.size() < 7 || text.size() > 15) return false;
   const char* p = text.data();
   const char* end = p + text.size();
   for (int group = 0; group < 4; ++group) {
@@ -213,13 +277,22 @@ bool is_ipv4_address(std::string_view text) {
       if (p == end || *p != '.') return false;
       ++p;
     }
-    unsigned value = p < end ? static_cast<unsigned char>(*p) - unsigned{'0'} : 10u;
-    if (value > 9) return false;
+    // One to three digits, read one by one: no loop counter.
+    auto digit = [&p, end](unsigned* d) {
+      if (p == end) return false;
+      *d = static_cast<unsigned char>(*p) - unsigned{'0'};
+      return *d <= 9;
+    };
+    unsigned value = 0, d = 0;
+    if (!digit(&value)) return false;
     ++p;
-    for (int i = 1; i < 3 && p < end; ++i, ++p) {
-      unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
-      if (d > 9) break;
+    if (digit(&d)) {
       value = value * 10 + d;
+      ++p;
+      if (digit(&d)) {
+        value = value * 10 + d;
+        ++p;
+      }
     }
     if (value > 255) return false;
   }
@@ -285,7 +358,10 @@ bool is_hostname(std::string_view text) {
   return true;
 }
 
-bool parse_host(Cursor& c, Host* out, SyntaxError* err) {
+namespace {
+
+// IPv6 references, and hosts fast_host() leaves: long ones and faults.
+[[gnu::noinline]] bool parse_host_general(Cursor& c, Host* out, SyntaxError* err) {
   const char* start = c.pos();
   if (c.at('[')) {
     c.advance();
@@ -302,7 +378,6 @@ bool parse_host(Cursor& c, Host* out, SyntaxError* err) {
     out->kind = HostKind::kIPv6;
     return true;
   }
-  if (fast_host(c, out)) return true;
   // hostname / IPv4address (RFC 3261 section 25.1). One tight pass finds
   // the run of host characters, whether it holds a letter or hyphen, where
   // its last two dots are, and whether a label starts or ends badly (a dot
@@ -346,6 +421,13 @@ bool parse_host(Cursor& c, Host* out, SyntaxError* err) {
   c.set_pos(p);
   out->text = text;
   return true;
+}
+
+}  // namespace
+
+bool parse_host(Cursor& c, Host* out, SyntaxError* err) {
+  if (!c.at('[') && fast_host(c, out)) return true;
+  return parse_host_general(c, out, err);
 }
 
 bool parse_port(Cursor& c, std::uint16_t* out, SyntaxError* err) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -22,8 +23,9 @@ struct SyntaxError {
 
 class Cursor {
  public:
-  explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
-  Cursor(const char* begin, const char* end) : p_(begin), end_(end) {}
+  explicit Cursor(std::string_view text)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+  Cursor(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
 
   bool done() const { return p_ >= end_; }
   // The next byte, or NUL at the end (callers check done() where NUL matters).
@@ -34,6 +36,9 @@ class Cursor {
   bool at(char c) const { return p_ < end_ && *p_ == c; }
   const char* pos() const { return p_; }
   const char* end() const { return end_; }
+  // Where the text began: a SIMD scan near the end may load the 16 or 32
+  // octets that end at end() when the text has them, instead of a padded copy.
+  const char* begin() const { return begin_; }
   void set_pos(const char* p) { p_ = p; }
   void advance(std::size_t n = 1) { p_ += n; }
   std::string_view rest() const { return {p_, static_cast<std::size_t>(end_ - p_)}; }
@@ -81,6 +86,7 @@ class Cursor {
   }
 
  private:
+  const char* begin_;
   const char* p_;
   const char* end_;
 };
@@ -128,12 +134,58 @@ bool parse_host(Cursor& c, Host* out, SyntaxError* err);
 // port = 1*DIGIT, 0..65535
 bool parse_port(Cursor& c, std::uint16_t* out, SyntaxError* err);
 
-// Case-insensitive ASCII comparison.
+// Case-insensitive ASCII comparison. Octets that differ must differ only in
+// the case bit, and be letters.
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    unsigned diff = static_cast<unsigned char>(a[i] ^ b[i]);
+    if (diff == 0) continue;
+    if (diff != 0x20 || static_cast<unsigned char>((a[i] | 0x20) - 'a') >= 26) return false;
+  }
   return true;
+}
+
+// A lowercase name known at compile time, with the octets to compare and
+// the case bit to fold in (on letters only), zero-padded to 16.
+template <std::size_t N>
+struct LowerName {
+  static_assert(N > 1 && N <= 17, "1 to 16 octets");
+  static constexpr std::size_t size = N - 1;
+  char want[16] = {};
+  char fold[16] = {};
+  consteval LowerName(const char (&lit)[N]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < size; ++i) {
+      want[i] = lit[i];
+      fold[i] = lit[i] >= 'a' && lit[i] <= 'z' ? 0x20 : 0;
+    }
+  }
+};
+
+namespace detail {
+// Len (1-8) octets at p equal to want[0..8) once fold is or-ed in.
+template <std::size_t Len>
+[[gnu::always_inline]] inline bool folded_equal(const char* p, const char* want, const char* fold) {
+  std::uint64_t x = 0, w = 0, f = 0;
+  std::memcpy(&x, p, Len);
+  std::memcpy(&w, want, 8);
+  std::memcpy(&f, fold, 8);
+  return (x | f) == w;
+}
+}  // namespace detail
+
+// iequals(a, Name) for the known parameter and scheme names: fixed-size
+// loads and one compare per 8 octets. Use: iequals_lower<"tag">(name).
+template <LowerName Name>
+[[gnu::always_inline]] inline bool iequals_lower(std::string_view a) {
+  constexpr std::size_t n = Name.size;
+  if (a.size() != n) return false;
+  if constexpr (n <= 8) {
+    return detail::folded_equal<n>(a.data(), Name.want, Name.fold);
+  } else {
+    return detail::folded_equal<8>(a.data(), Name.want, Name.fold) &&
+           detail::folded_equal<n - 8>(a.data() + 8, Name.want + 8, Name.fold + 8);
+  }
 }
 
 }  // namespace trunkline::sip

@@ -124,15 +124,119 @@ bool parse_address_params(Cursor& c, NameAddr* out, SyntaxError* err, F&& on_par
   return true;
 }
 
+// The usual name-addr in one forward pass from p (no white space first):
+// ["quoted name" LWS] "<" URI ">" *(";" token ["=" token]), no white space
+// around the separators. on_param(name, value, has_value) returns false to
+// give up. Returns where the parameters end, or nullptr to give up: on any
+// fault in front of the URI that is before parse_uri() runs, so the general
+// path redoes the element with the same field resets and error wording.
+template <typename F>
+const char* fast_name_addr(const char* p, const char* end, NameAddr* a, F&& on_param) {
+  if (p == end) return nullptr;
+  const char* start = p;
+  std::string_view display;
+  bool quoted = *p == '"';
+  if (quoted) {
+    Cursor c(p, end);
+    if (!parse_quoted_string(c, &display, nullptr)) return nullptr;
+    p = c.pos();
+    while (p != end && is(*p, kLws)) ++p;
+  }
+  if (p == end || *p != '<') return nullptr;
+  const char* begin = p + 1;
+  const char* close =
+      static_cast<const char*>(std::memchr(begin, '>', static_cast<std::size_t>(end - begin)));
+  if (close == nullptr || close == begin || is(*begin, kLws) || is(close[-1], kLws)) return nullptr;
+  if (!parse_uri(std::string_view(begin, static_cast<std::size_t>(close - begin)), &a->uri,
+                 nullptr))
+    return nullptr;
+  p = close + 1;
+  const char* params_start = p;
+  while (p != end && *p == ';') {
+    const char* name = p + 1;
+    p = scan_token(name, end);
+    if (p == name) return nullptr;
+    std::string_view n(name, static_cast<std::size_t>(p - name));
+    std::string_view v;
+    bool has_value = p != end && *p == '=';
+    if (has_value) {
+      const char* v_begin = p + 1;
+      p = scan_token(v_begin, end);
+      if (p == v_begin || (p != end && *p == ':')) return nullptr;
+      v = std::string_view(v_begin, static_cast<std::size_t>(p - v_begin));
+    }
+    if (!on_param(n, v, has_value)) return nullptr;
+  }
+  a->text = std::string_view(start, static_cast<std::size_t>(p - start));
+  a->display_name = display;
+  a->display_name_quoted = quoted;
+  a->bracketed = true;
+  a->params =
+      HeaderParams(std::string_view(params_start, static_cast<std::size_t>(p - params_start)));
+  return p;
+}
+
+// A whole From/To value of the usual shape; false leaves it to the general path.
+bool fast_from_to(std::string_view value, FromTo* out) {
+  const char* end = value.data() + value.size();
+  std::string_view tag;
+  bool has_tag = false;
+  const char* stop = fast_name_addr(value.data(), end, &out->addr,
+                                    [&](std::string_view n, std::string_view v, bool has_value) {
+                                      if (!iequals_lower<"tag">(n)) return true;
+                                      if (!has_value || has_tag) return false;
+                                      tag = v;
+                                      has_tag = true;
+                                      return true;
+                                    });
+  if (stop != end) return false;
+  out->tag = tag;
+  out->has_tag = has_tag;
+  return true;
+}
+
+// A list element ends at its end or at the ',' before the next one; white
+// space there (or anywhere unusual) is left to the general path.
+bool element_ends(const char* p, const char* end) { return p == end || *p == ','; }
+
+// A Contact element of the usual shape; false leaves it to the general path.
+bool fast_contact(Cursor& c, Contact* out) {
+  std::string_view q;
+  bool has_q = false;
+  std::uint64_t expires = 0;
+  bool has_expires = false;
+  const char* stop = fast_name_addr(c.pos(), c.end(), &out->addr,
+                                    [&](std::string_view n, std::string_view v, bool has_value) {
+                                      if (iequals_lower<"q">(n)) {
+                                        if (!has_value || !is_qvalue(v)) return false;
+                                        q = v;
+                                        has_q = true;
+                                      } else if (iequals_lower<"expires">(n)) {
+                                        if (!has_value || !parse_decimal(v, 0xFFFFFFFFu, &expires))
+                                          return false;
+                                        has_expires = true;
+                                      }
+                                      return true;
+                                    });
+  if (stop == nullptr || !element_ends(stop, c.end())) return false;
+  out->q = q;
+  out->has_q = has_q;
+  out->expires = static_cast<std::uint32_t>(expires);
+  out->has_expires = has_expires;
+  c.set_pos(stop);
+  return true;
+}
+
 }  // namespace
 
 bool parse_from_to(std::string_view value, FromTo* out, SyntaxError* err) {
+  if (fast_from_to(value, out)) return true;
   Cursor c(value);
   out->tag = {};
   out->has_tag = false;
   if (!parse_address(c, &out->addr, AddrForm::kNameAddrOrAddrSpec, err)) return false;
   bool ok = parse_address_params(c, &out->addr, err, [&](const Param& p, const char* at) {
-    if (iequals(p.name, "tag")) {
+    if (iequals_lower<"tag">(p.name)) {
       if (!p.has_value || p.quoted) {
         c.set_pos(at);
         return c.fail(err, "tag parameter needs a token value");
@@ -156,20 +260,23 @@ bool parse_from_to(std::string_view value, FromTo* out, SyntaxError* err) {
 }
 
 bool parse_contact(Cursor& c, Contact* out, SyntaxError* err) {
+  if (c.at('<') || c.at('"')) {
+    if (fast_contact(c, out)) return true;
+  }
   out->q = {};
   out->has_q = false;
   out->expires = 0;
   out->has_expires = false;
   if (!parse_address(c, &out->addr, AddrForm::kNameAddrOrAddrSpec, err)) return false;
   return parse_address_params(c, &out->addr, err, [&](const Param& p, const char* at) {
-    if (iequals(p.name, "q")) {
+    if (iequals_lower<"q">(p.name)) {
       if (!p.has_value || p.quoted || !is_qvalue(p.value)) {
         c.set_pos(at);
         return c.fail(err, "q is not a qvalue");
       }
       out->q = p.value;
       out->has_q = true;
-    } else if (iequals(p.name, "expires")) {
+    } else if (iequals_lower<"expires">(p.name)) {
       std::uint64_t v = 0;
       if (!p.has_value || p.quoted || !parse_decimal(p.value, 0xFFFFFFFFu, &v)) {
         c.set_pos(at);
@@ -183,6 +290,14 @@ bool parse_contact(Cursor& c, Contact* out, SyntaxError* err) {
 }
 
 bool parse_route(Cursor& c, NameAddr* out, SyntaxError* err) {
+  if (c.at('<')) {
+    const char* stop = fast_name_addr(
+        c.pos(), c.end(), out, [](std::string_view, std::string_view, bool) { return true; });
+    if (stop != nullptr && element_ends(stop, c.end())) {
+      c.set_pos(stop);
+      return true;
+    }
+  }
   if (!parse_address(c, out, AddrForm::kNameAddrOnly, err)) return false;
   return parse_address_params(c, out, err, [](const Param&, const char*) { return true; });
 }

@@ -2,7 +2,7 @@
 
 namespace trunkline::sip {
 
-bool parse_generic_param(Cursor& c, Param* out, SyntaxError* err) {
+bool parse_generic_param_general(Cursor& c, Param* out, SyntaxError* err) {
   if (!parse_token(c, &out->name, err, "expected parameter name")) return false;
   out->value = {};
   out->has_value = false;
@@ -41,34 +41,21 @@ bool HeaderParams::find(std::string_view name, Param* out) const {
   return false;
 }
 
-bool take_escaped(Cursor& c, std::uint32_t classes, std::string_view* out, SyntaxError* err) {
+bool take_escaped_from(Cursor& c, const char* p, std::uint32_t classes, std::string_view* out,
+                       SyntaxError* err) {
   const char* start = c.pos();
-  const char* p = start;
   const char* end = c.end();
   while (true) {
-    while (p < end && (detail::kCharTable[static_cast<unsigned char>(*p)] & classes) != 0) ++p;
     if (p == end || *p != '%') break;
     if (end - p < 3 || hex_value(p[1]) < 0 || hex_value(p[2]) < 0) {
       c.set_pos(p);
       return c.fail(err, "invalid %-escape");
     }
     p += 3;
+    p = scan_class(p, end, classes);
   }
   c.set_pos(p);
   *out = std::string_view(start, static_cast<std::size_t>(p - start));
-  return true;
-}
-
-bool parse_uri_param(Cursor& c, Param* out, SyntaxError* err) {
-  constexpr std::uint32_t kParamChar = kParamUnreserved | kUnreserved;
-  if (!take_escaped(c, kParamChar, &out->name, err)) return false;
-  if (out->name.empty()) return c.fail(err, "empty URI parameter");
-  out->quoted = false;
-  out->has_value = c.consume('=');
-  out->value = {};
-  if (!out->has_value) return true;
-  if (!take_escaped(c, kParamChar, &out->value, err)) return false;
-  if (out->value.empty()) return c.fail(err, "empty URI parameter value");
   return true;
 }
 

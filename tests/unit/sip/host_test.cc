@@ -116,5 +116,80 @@ TEST(HostParse, AgreesWithTheGrammar) {
   }
 }
 
+// A host after other text in the same view (as in a URI) is classified from
+// the 16 or 32 octets that end at the view's end when fewer are left; every
+// offset and length around those boundaries must agree with the grammar.
+TEST(HostParse, AfterOtherTextNearTheEndOfTheView) {
+  const std::string hosts[] = {"a",
+                               "example.com",
+                               "carrier.example.net",
+                               "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p",    // 31
+                               "aa.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p",   // 32
+                               "aaa.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p",  // 33
+                               "198.51.100.10",
+                               "255.255.255.255",
+                               "256.1.1.1",
+                               "1.2.3.256",
+                               "001.002.003.004",
+                               "0.0.0.0",
+                               "1.2.3.0255",
+                               "1.2.3",
+                               "1.2.3.4.",
+                               "example-.com",
+                               "example.com."};
+  for (std::size_t prefix = 0; prefix <= 40; ++prefix) {
+    for (const std::string& host : hosts) {
+      for (std::string_view suffix : {"", ";x", ":5060", ">"}) {
+        std::string text = std::string(prefix, '@') + host + std::string(suffix);
+        Cursor c(text);
+        c.set_pos(text.data() + prefix);
+        Host h;
+        SyntaxError e;
+        bool ok = parse_host(c, &h, &e);
+        std::size_t run = 0;
+        bool valid = expected_valid(std::string_view(text).substr(prefix), &run);
+        ASSERT_EQ(ok, valid) << text;
+        if (valid) {
+          EXPECT_EQ(h.text, host.substr(0, run)) << text;
+          EXPECT_EQ(c.pos(), text.data() + prefix + run) << text;
+        } else {
+          EXPECT_STREQ(e.detail, "invalid host name") << text;
+          EXPECT_EQ(e.at, text.data() + prefix) << text;
+        }
+      }
+    }
+  }
+}
+
+TEST(HostParse, DottedQuadLimits) {
+  EXPECT_EQ(parse("255.255.255.255").host.kind, HostKind::kIPv4);
+  EXPECT_EQ(parse("001.002.003.004").host.kind, HostKind::kIPv4);  // leading zeros allowed
+  EXPECT_EQ(parse("0.0.0.0:5060").consumed, 7u);
+  for (std::string_view bad : {"256.0.0.1", "1.256.0.1", "1.1.256.1", "1.1.1.256", "999.1.1.1",
+                               "1.2.3.0001", "1234.1.1.1", "1.2..3", "1.2.3.4.5"})
+    EXPECT_EQ(parse(bad).detail, "invalid host name") << bad;
+}
+
+TEST(Decimal, LimitsWithAndWithoutTheLongPath) {
+  std::uint64_t v = 0;
+  EXPECT_TRUE(parse_decimal("4294967295", 0xFFFFFFFFu, &v));
+  EXPECT_EQ(v, 4294967295u);
+  EXPECT_FALSE(parse_decimal("4294967296", 0xFFFFFFFFu, &v));
+  EXPECT_TRUE(parse_decimal("9999999999999999999", ~std::uint64_t{0}, &v));  // 19 digits
+  EXPECT_TRUE(parse_decimal("18446744073709551615", ~std::uint64_t{0}, &v));
+  EXPECT_EQ(v, ~std::uint64_t{0});
+  EXPECT_FALSE(parse_decimal("18446744073709551616", ~std::uint64_t{0}, &v));
+  EXPECT_TRUE(parse_decimal("00000000000000000000042", 100, &v));  // leading zeros, 23 digits
+  EXPECT_EQ(v, 42u);
+  EXPECT_FALSE(parse_decimal("12a", 100, &v));
+  EXPECT_FALSE(parse_decimal("", 100, &v));
+  EXPECT_TRUE(is_ipv4_address("1.2.3.4"));
+  EXPECT_TRUE(is_ipv4_address("255.255.255.255"));
+  EXPECT_FALSE(is_ipv4_address("255.255.255.2555"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3.4."));
+  EXPECT_FALSE(is_ipv4_address("example"));
+}
+
 }  // namespace
 }  // namespace trunkline::sip

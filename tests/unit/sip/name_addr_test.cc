@@ -115,5 +115,88 @@ TEST(Route, NeedsBracketsAndKeepsLr) {
   EXPECT_STREQ(e.detail, "expected '<' URI '>'");
 }
 
+// The one-pass From/To path gives up on white space in front; the general
+// path then skips it. Both must agree on every field and every error.
+TEST(FromTo, UsualShapeAgreesWithTheGeneralPath) {
+  for (std::string_view v :
+       {"\"+81 3 1234 5678\" <sip:+81312345678@carrier.example.net;user=phone>;tag=8c2a7f31",
+        "<sip:+81501234567@trunk.example.com;user=phone>",
+        "<sip:a@b>;tag=x;foo;bar=baz",
+        "\"A\"<sip:a@b>;TAG=x",
+        "<sip:a@b>;tag",
+        "<sip:a@b>;tag=x;tag=y",
+        "<sip:a@b>;tag=\"x\"",
+        "<sip:a@b>;tag=x ",
+        "<sip:a@b>;tag=x,",
+        "<sip:a@b> ;tag=x",
+        "<sip:a@b>;received=::1",
+        "<sip:a@b>;tag=",
+        "< sip:a@b>",
+        "<sip:a@b >",
+        "<>",
+        "<sip:a@b",
+        "\"x\" <sip:a@b;lr>x",
+        "<sips:a@b>;tag=1",
+        "<tel:+1-212-555-0101>;tag=1",
+        "<sip:a@%41>"}) {
+    std::string spaced = " " + std::string(v);
+    FromTo fast, general;
+    SyntaxError e1, e2;
+    bool ok1 = parse_from_to(v, &fast, &e1);
+    bool ok2 = parse_from_to(spaced, &general, &e2);
+    ASSERT_EQ(ok1, ok2) << v;
+    if (!ok1) {
+      EXPECT_STREQ(e1.detail, e2.detail) << v;
+      EXPECT_EQ(e1.at - v.data(), e2.at - spaced.data() - 1) << v;
+      continue;
+    }
+    EXPECT_EQ(fast.addr.text, general.addr.text) << v;
+    EXPECT_EQ(fast.addr.display_name, general.addr.display_name) << v;
+    EXPECT_EQ(fast.addr.display_name_quoted, general.addr.display_name_quoted) << v;
+    EXPECT_EQ(fast.addr.bracketed, general.addr.bracketed) << v;
+    EXPECT_EQ(fast.addr.uri.text, general.addr.uri.text) << v;
+    EXPECT_EQ(fast.addr.uri.host.text, general.addr.uri.host.text) << v;
+    EXPECT_EQ(fast.addr.params.raw(), general.addr.params.raw()) << v;
+    EXPECT_EQ(fast.tag, general.tag) << v;
+    EXPECT_EQ(fast.has_tag, general.has_tag) << v;
+  }
+}
+
+TEST(Contact, ElementsEndAtCommaOrGoTheGeneralWay) {
+  Cursor c("<sip:a@192.0.2.1:5060;transport=udp>;expires=60,<sip:b@c>;q=0.5 , \"C\" <sip:c@d>");
+  Contact a, b, d;
+  ASSERT_TRUE(parse_contact(c, &a, nullptr));
+  EXPECT_EQ(a.addr.text, "<sip:a@192.0.2.1:5060;transport=udp>;expires=60");
+  EXPECT_EQ(a.expires, 60u);
+  EXPECT_EQ(a.addr.uri.port, 5060);
+  ASSERT_TRUE(c.consume_separator(','));
+  ASSERT_TRUE(parse_contact(c, &b, nullptr));
+  EXPECT_EQ(b.addr.text, "<sip:b@c>;q=0.5");
+  EXPECT_EQ(b.q, "0.5");
+  EXPECT_FALSE(b.has_expires);
+  ASSERT_TRUE(c.consume_separator(','));
+  ASSERT_TRUE(parse_contact(c, &d, nullptr));
+  EXPECT_EQ(d.addr.display_name, "C");
+  EXPECT_FALSE(d.has_q);
+  EXPECT_TRUE(c.done());
+  Contact bad;
+  SyntaxError e;
+  Cursor q("<sip:a@b>;q");
+  EXPECT_FALSE(parse_contact(q, &bad, &e));
+  EXPECT_STREQ(e.detail, "q is not a qvalue");
+}
+
+TEST(Route, ListElementsOfTheUsualShape) {
+  Cursor c("<sip:p1.example.com;lr>,<sip:p2.example.com;lr>;x=y");
+  NameAddr r1, r2;
+  ASSERT_TRUE(parse_route(c, &r1, nullptr));
+  EXPECT_EQ(r1.text, "<sip:p1.example.com;lr>");
+  ASSERT_TRUE(c.consume_separator(','));
+  ASSERT_TRUE(parse_route(c, &r2, nullptr));
+  EXPECT_EQ(r2.params.raw(), ";x=y");
+  EXPECT_TRUE(r2.uri.lr);
+  EXPECT_TRUE(c.done());
+}
+
 }  // namespace
 }  // namespace trunkline::sip

@@ -119,5 +119,51 @@ TEST(HostGrammar, AddressesAndNames) {
   EXPECT_FALSE(is_hostname("a..b"));
 }
 
+// The one-pass SIP URI path: every URI length around 16, 32 and 48 octets,
+// hosts of 31 to 33 octets, ports and known parameters in any case.
+TEST(SipUri, UsualShapesOfEveryLength) {
+  for (std::size_t len = 1; len <= 40; ++len) {
+    std::string host(len, 'h');
+    for (std::size_t i = 4; i + 1 < len; i += 5) host[i] = '.';
+    for (std::string_view user : {"", "+81312345678@", "a@"}) {
+      for (std::string_view tail : {"", ";lr", ":5060;transport=udp", ":65535;user=phone;x"}) {
+        std::string text = "sip:" + std::string(user) + host + std::string(tail);
+        Uri u = parsed(text);
+        EXPECT_EQ(u.host.text, host) << text;
+        EXPECT_EQ(u.has_user, !user.empty()) << text;
+        EXPECT_EQ(u.lr, tail == ";lr") << text;
+        EXPECT_EQ(u.has_port, tail.size() > 3) << text;
+      }
+    }
+  }
+}
+
+TEST(SipUri, KnownParametersAndPortsAtTheirLimits) {
+  Uri u =
+      parsed("SIP:a@B.example:0005060;TRANSPORT=TCP;Lr;USER=phone;MADDR=x.example;METHOD=INVITE");
+  EXPECT_EQ(u.kind, UriScheme::kSip);
+  EXPECT_EQ(u.scheme, "SIP");
+  EXPECT_EQ(u.port, 5060);
+  EXPECT_EQ(u.transport_param, "TCP");
+  EXPECT_TRUE(u.lr);
+  EXPECT_EQ(u.user_param, "phone");
+  EXPECT_EQ(u.maddr_param, "x.example");
+  EXPECT_EQ(u.method_param, "INVITE");
+  EXPECT_EQ(u.params.raw(), ";TRANSPORT=TCP;Lr;USER=phone;MADDR=x.example;METHOD=INVITE");
+  EXPECT_EQ(parsed("sip:h:65535").port, 65535);
+  EXPECT_EQ(failure("sip:h:65536"), "port number above 65535");
+  EXPECT_EQ(failure("sip:h:"), "expected port number");
+  EXPECT_EQ(failure("sip:h;"), "empty URI parameter");
+  EXPECT_EQ(failure("sip:h;a="), "empty URI parameter value");
+  EXPECT_EQ(failure("sip:h;a=%4"), "invalid %-escape");
+  EXPECT_EQ(parsed("sip:h;a=%41;b").params.raw(), ";a=%41;b");
+  EXPECT_EQ(parsed("sip:h?x=y").headers, "x=y");
+  // Near-miss names are not the known ones.
+  Uri near = parsed("sip:h;transporT=a;transpor=b;users=c;l=d");
+  EXPECT_EQ(near.transport_param, "a");
+  EXPECT_TRUE(near.user_param.empty());
+  EXPECT_FALSE(near.lr);
+}
+
 }  // namespace
 }  // namespace trunkline::sip
