@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "control/sip/simd_scan.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -143,47 +145,12 @@ const char* scan_short_token(const char* p, const char* end) {
   return p;
 }
 
-#if defined(__SSE2__)
-// Bit i set where p[i] is not plain qdtext (printable ASCII but '"' and
-// '\\'): the octets parse_quoted_string() has to look at.
-unsigned not_plain_qdtext(const char* p) {
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Signed: octets 0x80-0xFF are negative and so below 0x20.
-  __m128i special = _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v);
-  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-  special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-  return static_cast<unsigned>(_mm_movemask_epi8(special));
-}
-#endif
-
-// The first octet in [p, end) that is not plain qdtext, or end. `begin`
-// is where the whole value starts: a last partial block of 16 is read as
-// the 16 octets before `end` when the value is that long.
-const char* find_not_plain(const char* begin, const char* p, const char* end) {
-#if defined(__SSE2__)
-  for (; end - p >= 16; p += 16)
-    if (unsigned m = not_plain_qdtext(p); m != 0) return p + __builtin_ctz(m);
-  if (p < end && end - begin >= 16) {
-    unsigned m = not_plain_qdtext(end - 16) >> (16 - (end - p));
-    return m != 0 ? p + __builtin_ctz(m) : end;
-  }
-#else
-  (void)begin;
-#endif
-  for (; p < end; ++p) {
-    unsigned char ch = static_cast<unsigned char>(*p);
-    if (ch < 0x20 || ch >= 0x7F || ch == '"' || ch == '\\') break;
-  }
-  return p;
-}
-
 // A quoted-string at c (at its DQUOTE) of plain qdtext only, the usual
 // Digest value. False, nothing consumed, for anything else (escapes, HTAB,
 // UTF-8, no closing quote): parse_quoted_string() then decides.
 bool plain_quoted_string(Cursor& c, const char* begin, std::string_view* inner) {
   const char* first = c.pos() + 1;
-  const char* stop = find_not_plain(begin, first, c.end());
+  const char* stop = find_not_plain_qdtext(begin, first, c.end());
   if (stop == c.end() || *stop != '"') return false;
   *inner = std::string_view(first, static_cast<std::size_t>(stop - first));
   c.set_pos(stop + 1);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "control/sip/simd_scan.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -19,32 +21,6 @@ int utf8_length(unsigned char lead) {
   if (lead >= 0xF8 && lead <= 0xFB) return 5;
   if (lead >= 0xFC && lead <= 0xFD) return 6;
   return 0;
-}
-
-// The end of the run of plain qdtext from p: printable ASCII other than
-// DQUOTE and backslash, and SP. Everything else (the closing quote, a
-// quoted-pair, HTAB, folds, UTF-8, a control character) is left to the
-// caller. Sixteen octets at a time with SSE2.
-const char* skip_plain_qdtext(const char* p, const char* end) {
-#if defined(__SSE2__)
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: octets 0x80-0xFF are negative and so count as special.
-    __m128i special = _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v);
-    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    special = _mm_or_si128(special, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-#endif
-  while (p < end) {
-    unsigned char ch = static_cast<unsigned char>(*p);
-    if (ch < 0x20 || ch >= 0x7F || ch == '"' || ch == '\\') break;
-    ++p;
-  }
-  return p;
 }
 
 #if defined(__SSE2__)
@@ -176,7 +152,7 @@ bool parse_quoted_string(Cursor& c, std::string_view* inner, SyntaxError* err) {
   if (!c.consume('"')) return c.fail(err, "expected '\"'");
   const char* start = c.pos();
   while (!c.done()) {
-    c.set_pos(skip_plain_qdtext(c.pos(), c.end()));
+    c.set_pos(find_not_plain_qdtext(c.begin(), c.pos(), c.end()));
     if (c.done()) break;
     unsigned char ch = static_cast<unsigned char>(c.peek());
     if (ch == '"') {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "control/sip/simd_scan.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -43,27 +45,6 @@ unsigned control_mask(const char* p) {
       _mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))));
 }
 #endif
-
-// The first octet in [p, end) whose bit `mask` sets, or end. Sixteen
-// octets at a time; a last partial block is read as the 16 octets ending at
-// `end` when the line (from `begin`) is that long, else one by one.
-template <typename Mask, typename Scalar>
-const char* find_first(const char* begin, const char* p, const char* end, Mask mask,
-                       Scalar scalar) {
-#if defined(__SSE2__)
-  for (; end - p >= 16; p += 16)
-    if (unsigned m = mask(p); m != 0) return p + __builtin_ctz(m);
-  if (p < end && end - begin >= 16) {
-    unsigned m = mask(end - 16) >> (16 - (end - p));
-    return m != 0 ? p + __builtin_ctz(m) : end;
-  }
-#else
-  (void)begin;
-  (void)mask;
-#endif
-  while (p < end && !scalar(static_cast<unsigned char>(*p))) ++p;
-  return p;
-}
 
 bool is_white(unsigned char u) { return u == ' ' || u == '\t'; }
 bool is_control(unsigned char u) { return (u < 0x20 && u != '\t') || u == 0x7F; }
@@ -119,7 +100,8 @@ bool parse_request_line(std::string_view line, RequestLine* out, SyntaxError* er
     return c.fail(err, "more than one SP between Request-URI and SIP version");
   }
   const char* uri_end = uri_text.data() + uri_text.size();
-  if (const char* ws = find_first(line.data(), uri_text.data(), uri_end, white_mask, is_white);
+  if (const char* ws =
+          find_first_marked(line.data(), uri_text.data(), uri_end, white_mask, is_white);
       ws != uri_end) {
     c.set_pos(ws);
     return c.fail(err, "white space inside Request-URI");
@@ -173,7 +155,7 @@ bool parse_status_line(std::string_view line, StatusLine* out, SyntaxError* err)
   // for its reason text helps no one.
   const char* reason_end = out->reason.data() + out->reason.size();
   if (const char* bad =
-          find_first(line.data(), out->reason.data(), reason_end, control_mask, is_control);
+          find_first_marked(line.data(), out->reason.data(), reason_end, control_mask, is_control);
       bad != reason_end) {
     c.set_pos(bad);
     return c.fail(err, "control character in reason phrase");
