@@ -139,12 +139,6 @@ constexpr bool all_lower_letters(const DigestRule (&rules)[N]) {
 static_assert(all_lower_letters(kCredentialRules) && all_lower_letters(kChallengeRules),
               "equals_lower() needs rule names of lower-case letters");
 
-// Parameter names are a few octets: one by one beats scan_token()'s setup.
-const char* scan_short_token(const char* p, const char* end) {
-  while (p < end && is(*p, kToken)) ++p;
-  return p;
-}
-
 // A quoted-string at c (at its DQUOTE) of plain qdtext only, the usual
 // Digest value. False, nothing consumed, for anything else (escapes, HTAB,
 // UTF-8, no closing quote): parse_quoted_string() then decides.
@@ -204,7 +198,7 @@ bool parse_auth(std::string_view value, AuthField* out, SyntaxError* err, const 
   while (true) {
     Param p;
     const char* at = c.pos();
-    const char* name_end = scan_short_token(at, c.end());
+    const char* name_end = scan_class(at, c.end(), kToken);
     if (name_end == at) return c.fail(err, "expected authentication parameter");
     p.name = std::string_view(at, static_cast<std::size_t>(name_end - at));
     c.set_pos(name_end);
